@@ -5,6 +5,7 @@ export type GateRule =
   | "syntax"
   | "reserved-name"
   | "labelled-statement"
+  | "array-hole"
   | "regexp"
   | "missing-builtin"
   | "prototype-builtin"

@@ -2,6 +2,7 @@
 // engine really accepts (docs/engine.md) and reports every problem with
 // its place in the bundle, before the bundle goes near a device.
 import type * as acorn from "acorn";
+import { checkArrayHoles } from "./array-holes.js";
 import { parentMap } from "./ast.js";
 import { checkDeclarationOrder } from "./declaration-order.js";
 import { compareFindings, type GateFinding, type GateResult, type GateRule } from "./finding.js";
@@ -20,6 +21,7 @@ export type { GateFinding, GateResult, GateRule } from "./finding.js";
 const RULES: readonly Rule[] = [
   checkReservedNames,
   checkLabels,
+  checkArrayHoles,
   checkRegexps,
   checkMissingBuiltins,
   checkPrototypeReads,
@@ -38,6 +40,7 @@ export function checkBundle(source: string, options: { file?: string } = {}): Ga
     return { ok: false, findings };
   }
   const context: RuleContext = {
+    source,
     program: parsed.program,
     scopes: analyzeScopes(parsed.program),
     parents: parentMap(parsed.program),

@@ -11,6 +11,8 @@ export interface SourcePosition {
 }
 
 export interface RuleContext {
+  /** The bundle's text, for rules that look between nodes. */
+  source: string;
   program: acorn.Program;
   scopes: ScopeTree;
   parents: ParentMap;

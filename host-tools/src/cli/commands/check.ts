@@ -24,7 +24,7 @@ usage error or an unreadable file.`;
 
 export function createCheckCommand(output: CheckOutput): Command {
   return {
-    summary: "Check built bundles against the Espruino engine's limits",
+    summary: "check built bundles against the Espruino engine's limits",
     usage: USAGE,
     async run(argv) {
       let files: string[];

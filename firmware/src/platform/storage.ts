@@ -1,0 +1,15 @@
+// Small records kept in the engine's Storage (flash): they survive load(),
+// reboots and power cuts.
+
+/** A JSON record in Storage; `undefined` until first written. */
+export class StoredRecord<T> {
+  constructor(private readonly name: string) {}
+
+  read(): T | undefined {
+    return require("Storage").readJSON(this.name, true) as T | undefined;
+  }
+
+  write(value: T): void {
+    require("Storage").writeJSON(this.name, value);
+  }
+}
