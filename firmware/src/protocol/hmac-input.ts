@@ -1,0 +1,35 @@
+// The exact bytes a reply's MAC covers. Fixed-order fields joined by "\n",
+// so the device can rebuild them from the parsed reply without canonical
+// JSON. No field can hold a "\n": ids, keys and URLs cannot, and parsing a
+// reply refuses any field that does.
+//
+// mac = lowercase hex HMAC-SHA256(deviceKey, presignMacInput(device, reply))
+// deviceKey = HMAC-SHA256(masterSecret, DEVICE_KEY_LABEL + deviceId)
+import type { PresignReply } from "./presign-reply.js";
+
+export const PRESIGN_MAC_VERSION = "ferry-presign-v1";
+
+/** Prefix of the message that derives a device's key from the master secret. */
+export const DEVICE_KEY_LABEL = "ferry-device-key-v1\n";
+
+/**
+ * Grant:   version, device, id, "true", op, key, method, url, expires,
+ *          content length ("" unless put), check URL ("" unless put).
+ * Refusal: version, device, id, "false", error, message.
+ */
+export function presignMacInput(device: string, reply: PresignReply): string {
+  const head = PRESIGN_MAC_VERSION + "\n" + device + "\n" + reply.id + "\n";
+  if (!reply.ok) return head + "false\n" + reply.error + "\n" + reply.message;
+  const contentLength = reply.headers["Content-Length"];
+  return (
+    head +
+    "true\n" +
+    reply.op + "\n" +
+    reply.key + "\n" +
+    reply.method + "\n" +
+    reply.url + "\n" +
+    String(reply.expires) + "\n" +
+    (contentLength === undefined ? "" : contentLength) + "\n" +
+    (reply.check === undefined ? "" : reply.check)
+  );
+}
