@@ -1,5 +1,5 @@
 // Storage behaves like the engine's flash file system (src/jsflash.c, and
-// the measurements in /work/notes/engine-facts.md) and keeps every completed
+// the measurements in docs/engine.md) and keeps every completed
 // call in its host file.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

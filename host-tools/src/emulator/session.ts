@@ -38,7 +38,7 @@ export interface Hardware {
 
 /**
  * The engine's report when its variable store runs out (jsvNewWithFlags and
- * jsiCheckErrors; measured on 2v29, /work/notes/engine-facts.md): "OUT OF
+ * jsiCheckErrors; measured on 2v29, docs/engine.md): "OUT OF
  * MEMORY" and the place, then, once the task is abandoned, that execution
  * was interrupted, and the new error flags the first time they are set.
  */

@@ -1,6 +1,6 @@
 // Variables a value occupies in the engine's store, as `E.getSizeOf` counts
 // them on an ESP32, whose build uses 14-byte variables (measured on the
-// 2v29 engine built 32-bit with that format, /work/notes/engine-facts.md):
+// 2v29 engine built 32-bit with that format, docs/engine.md):
 // a string keeps 9 chars in its first variable and 10 in each further one
 // (1,000 chars: 101), buffer contents are flat blocks of 14 bytes after a
 // header (a 1,000-byte Uint8Array: 75), an integer or boolean sits inside

@@ -79,7 +79,7 @@ export class Connection {
   }
 
   /**
-   * Engine bug (engine-facts.md, "Sockets"): the engine keeps connect()'s
+   * Engine bug (docs/engine.md, "Sockets"): the engine keeps connect()'s
    * callback as a bare function, and adding a `connect` listener to it loses
    * the callback and prints `Uncaught undefined` (the debug build asserts).
    */
@@ -183,7 +183,7 @@ export class Connection {
     const failure = this.transport.failure;
     if (failure?.phase === "connect") return this.finish(connectFailure(failure.code));
     // A failed handshake raises an exception in the engine's idle loop that
-    // reaches the console as `Uncaught undefined` (measured, engine-facts.md).
+    // reaches the console as `Uncaught undefined` (measured; docs/engine.md).
     if (this.transport.handshakeFailed) this.stack.reportUncaught(undefined);
     // The engine sees a closed or reset socket as "connection closed", which
     // is no error unless output was still waiting.
