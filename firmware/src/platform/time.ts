@@ -11,3 +11,9 @@ export function sleep(ms: number): Promise<void> {
 export function now(): number {
   return getTime() * 1000;
 }
+
+/** Runs `task` once after `ms` milliseconds; the returned function cancels it. */
+export function after(ms: number, task: () => void): () => void {
+  const timer = setTimeout(task, ms);
+  return () => clearTimeout(timer);
+}

@@ -1,0 +1,58 @@
+// HMAC-SHA256 (RFC 2104) over a one-shot SHA-256. The engine hashes only in
+// one shot and has no HMAC (docs/engine.md, "Files and flash"), so the hash
+// is handed in: the engine's on the device (platform/crypto.ts), Node's in
+// tests. Keys, messages and digests are binary strings, one char per byte.
+
+/** SHA-256 of a binary string: the 32-byte digest as a binary string. */
+export type Sha256 = (data: string) => string;
+
+const BLOCK_BYTES = 64;
+const HEX_DIGITS = "0123456789abcdef";
+
+export function hmacSha256(sha256: Sha256, key: string, message: string): string {
+  // RFC 2104 section 2: a key longer than the block is hashed first.
+  if (key.length > BLOCK_BYTES) key = sha256(key);
+  let inner = "";
+  let outer = "";
+  for (let i = 0; i < BLOCK_BYTES; i++) {
+    const byte = i < key.length ? key.charCodeAt(i) : 0;
+    inner += String.fromCharCode(byte ^ 0x36);
+    outer += String.fromCharCode(byte ^ 0x5c);
+  }
+  return sha256(outer + sha256(inner + message));
+}
+
+/** Lowercase hex of a binary string. */
+export function toHex(binary: string): string {
+  let hex = "";
+  for (let i = 0; i < binary.length; i++) {
+    const byte = binary.charCodeAt(i);
+    hex += HEX_DIGITS.charAt(byte >> 4) + HEX_DIGITS.charAt(byte & 15);
+  }
+  return hex;
+}
+
+/** The bytes of a hex string (either case); undefined when it is not hex. */
+export function fromHex(hex: string): string | undefined {
+  if (hex.length % 2) return undefined;
+  const lower = hex.toLowerCase();
+  let binary = "";
+  for (let i = 0; i < lower.length; i += 2) {
+    const high = HEX_DIGITS.indexOf(lower.charAt(i));
+    const low = HEX_DIGITS.indexOf(lower.charAt(i + 1));
+    if (high < 0 || low < 0) return undefined;
+    binary += String.fromCharCode(high * 16 + low);
+  }
+  return binary;
+}
+
+/**
+ * Compares two MACs without stopping at the first difference, so the time
+ * taken does not tell a forger how many leading characters were right.
+ */
+export function sameMac(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}

@@ -1,0 +1,34 @@
+// The SD card through the engine's `require("fs")` and `E.openFile`
+// (docs/engine.md, "Files and flash"), shaped as firmware/src/fs/file-system.ts.
+import type { FileSystem } from "../fs/file-system.js";
+
+/** Mounts the card; nothing in `sdCard` works before this. */
+export function mountSdCard(spi: SPI, chipSelect: Pin): void {
+  E.connectSDCard(spi, chipSelect);
+}
+
+export const sdCard: FileSystem = {
+  append: (path, data) => {
+    // The engine reports a write that stored nothing with false, not an error.
+    if (!require("fs").appendFileSync(path, data)) throw new Error("Could not write " + path);
+  },
+  list: (dir) => {
+    // FatFs lists "." and ".." in subdirectories; the Linux engine answers
+    // undefined for a missing directory where the device throws.
+    const names = require("fs").readdirSync(dir);
+    if (!names) throw new Error("Unable to list files : " + dir);
+    return names.filter((name) => name !== "." && name !== "..");
+  },
+  stat: (path) => require("fs").statSync(path),
+  remove: (path) => {
+    require("fs").unlinkSync(path);
+  },
+  makeDir: (path) => {
+    require("fs").mkdirSync(path);
+  },
+  openReader: (path) => {
+    const file = E.openFile(path, "r");
+    if (!file) throw new Error("Could not open file : " + path);
+    return file;
+  },
+};

@@ -1,0 +1,90 @@
+// Runs HTTP requests on the emulated device: the fixture app
+// (test/fixtures/firmware/http-client.ts) is built once, booted with the
+// job in Storage and files on its SD card, and reports one line per request.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { onTestFinished } from "vitest";
+import { buildFirmware } from "../../../host-tools/src/build/firmware.js";
+import { Device, type DeviceOptions } from "../../../host-tools/src/emulator/index.js";
+
+const FIXTURE = join(import.meta.dirname, "../../fixtures/firmware/http-client.ts");
+
+export interface JobRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** SD-card path of the body. */
+  file?: string;
+  /** Content-Length to announce instead of the file's size. */
+  size?: number;
+  chunkSize?: number;
+  keep?: number;
+}
+
+export interface Job {
+  timeouts?: { connect?: number; head?: number; idle?: number };
+  requests: JobRequest[];
+}
+
+export interface DeviceResult {
+  status?: number;
+  headers?: Record<string, string>;
+  /** The kept content, as bytes. */
+  body?: Buffer;
+  range?: { first: number; last: number; total: number } | null;
+  s3?: { code: string; message: string } | null;
+  error?: string;
+  /** Connections the session had opened when this request ended. */
+  connections: number;
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The fixture app, built as `ferry build` builds apps. */
+export function httpClientApp(): Promise<string> {
+  bundle ??= buildFirmware({ entry: FIXTURE }).then((build) => build.code);
+  return bundle;
+}
+
+/** Boots a device that runs `job` and resolves with each request's outcome once all have ended. */
+export async function runJob(
+  job: Job,
+  files: Record<string, Buffer> = {},
+  timeoutMs = 20_000,
+  options: DeviceOptions = {},
+): Promise<{ results: DeviceResult[]; device: Device }> {
+  const code = await httpClientApp();
+  const device = await Device.create(options);
+  onTestFinished(() => device.close());
+  for (const [path, bytes] of Object.entries(files)) {
+    const hostPath = join(device.sdCard.root!, path);
+    mkdirSync(dirname(hostPath), { recursive: true });
+    writeFileSync(hostPath, bytes);
+  }
+  device.storage.write("http-job.json", JSON.stringify(job));
+  device.install(code);
+  device.boot();
+  const output = await device.waitForOutput((text) => text.includes("HTTP DONE") || text.includes("HTTP FAILED"), timeoutMs);
+  const results: DeviceResult[] = [];
+  for (const line of output.split("\n")) {
+    const match = /^HTTP (\d+) (.*)$/.exec(line);
+    if (!match) continue;
+    const raw = JSON.parse(match[2]!) as DeviceResult & { body?: string };
+    results[Number(match[1])] = { ...raw, body: raw.body === undefined ? undefined : Buffer.from(raw.body, "base64") };
+  }
+  if (results.length !== job.requests.length) throw new Error(`the device reported ${results.length} of ${job.requests.length} requests:\n${output}`);
+  return { results, device };
+}
+
+/** An S3 client as the presigner builds one (design.md), for any endpoint. */
+export function presignerClient(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
