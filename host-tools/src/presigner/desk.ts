@@ -9,7 +9,7 @@ import {
   type PresignRequest,
 } from "../../../firmware/src/protocol/presign.js";
 import { methodOf, presignGrant, presignRefusal, type PresignGrant, type PresignReply } from "../../../firmware/src/protocol/presign-reply.js";
-import { deriveDeviceKey, sealPresignReply } from "./keys.js";
+import { DeviceKeys, sealPresignReply } from "./keys.js";
 import { describeError, type Logger } from "./log.js";
 import type { PresignMetrics } from "./metrics.js";
 import { RecentIds } from "./recent-ids.js";
@@ -39,12 +39,16 @@ export interface DeskOptions {
 
 /** Enough of an oversized payload to find its id in; ids sit near the start. */
 const ID_SCAN_BYTES = 256;
+/** Device keys kept derived: 32 bytes each, so 10,000 devices hold well under a megabyte. */
+const KEPT_DEVICE_KEYS = 10_000;
 
 export class PresignDesk {
   private readonly recentIds: RecentIds;
   private readonly registry: ReadonlySet<string> | undefined;
+  private readonly deviceKeys: DeviceKeys;
 
   constructor(private readonly options: DeskOptions) {
+    this.deviceKeys = new DeviceKeys(options.masterSecret, KEPT_DEVICE_KEYS);
     this.recentIds = new RecentIds(options.limits.expirySeconds * 1000, options.limits.recentIdsPerDevice);
     this.registry = options.devices === "*" ? undefined : new Set(options.devices);
   }
@@ -129,7 +133,7 @@ export class PresignDesk {
   }
 
   private seal(device: string, reply: PresignReply, started: number, context: Record<string, string | number>): string {
-    const payload = sealPresignReply(deriveDeviceKey(this.options.masterSecret, device), device, reply);
+    const payload = sealPresignReply(this.deviceKeys.get(device), device, reply);
     const seconds = (performance.now() - started) / 1000;
     this.options.metrics.latency.observe({ transport: "mqtt" }, seconds);
     this.options.log.info(reply.ok ? "presign granted" : "presign refused", {

@@ -19,3 +19,31 @@ export function presignReplyMac(deviceKey: Uint8Array, device: string, reply: Pr
 export function sealPresignReply(deviceKey: Uint8Array, device: string, reply: PresignReply): string {
   return presignReplyJson(reply, presignReplyMac(deviceKey, device, reply));
 }
+
+/**
+ * Device keys as the service uses them: derived once per device and kept, up
+ * to `capacity` devices (the least recently used goes first), so a busy
+ * device costs one HMAC per reply instead of two.
+ */
+export class DeviceKeys {
+  private readonly keys = new Map<string, Buffer>();
+
+  constructor(
+    private readonly masterSecret: string,
+    private readonly capacity: number,
+  ) {}
+
+  get(deviceId: string): Buffer {
+    let key = this.keys.get(deviceId);
+    if (key === undefined) key = deriveDeviceKey(this.masterSecret, deviceId);
+    // Re-inserting moves the device to the end of the Map's order: the most recently used.
+    this.keys.delete(deviceId);
+    this.keys.set(deviceId, key);
+    if (this.keys.size > this.capacity) this.keys.delete(this.keys.keys().next().value as string);
+    return key;
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}

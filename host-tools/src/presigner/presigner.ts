@@ -60,6 +60,9 @@ export async function startPresigner(config: PresignerConfig, options: Presigner
     });
     closers.push(() => signer.close());
     await signer.ready();
+    if (signer.mode.kind === "sdk") {
+      log.warn("signing every URL with the AWS SDK, which takes about 40 times as long per URL as the in-process signer (docs/benchmarks.md)", { reason: signer.mode.reason });
+    }
     const layout = { devicesPrefix: config.s3.devicesPrefix, releasesPrefix: config.s3.releasesPrefix };
     const desk = new PresignDesk({ layout, limits: config.limits, devices: config.devices, masterSecret: config.masterSecret, signer, log, metrics });
     closers.push(() => desk.close());
@@ -74,6 +77,7 @@ export async function startPresigner(config: PresignerConfig, options: Presigner
       bucket: config.s3.bucket,
       store: config.s3.endpoint === LOCAL ? "local" : config.s3.endpoint === AWS ? "aws" : new URL(config.s3.endpoint).host,
       http: http?.url ?? "off",
+      signing: signer.mode.kind,
       expirySeconds: config.limits.expirySeconds,
       maxUploadBytes: config.limits.maxUploadBytes,
     });

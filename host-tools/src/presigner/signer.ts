@@ -1,6 +1,8 @@
-// Presigned S3 requests, made with the AWS SDK. Credentials come from the
-// SDK's default chain (environment, shared profile, container or instance
-// role) unless given explicitly, as for the in-process local store.
+// Presigned S3 requests. Credentials come from the SDK's default chain
+// (environment, shared profile, container or instance role) unless given
+// explicitly, as for the in-process local store. Object URLs are signed
+// in-process once ready() has checked that signer against the SDK
+// (sigv4-calibration.ts); POST policies and CORS always go through the SDK.
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -13,6 +15,8 @@ import {
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { HttpMethod } from "../../../firmware/src/protocol/presign-reply.js";
+import { calibrate } from "./sigv4-calibration.js";
+import type { QueryPresigner } from "./sigv4.js";
 
 export interface SignerOptions {
   bucket: string;
@@ -48,8 +52,13 @@ export interface SignedPost {
   expires: number;
 }
 
+/** How object URLs are signed: in-process, or by the SDK and why. */
+export type SigningMode = { kind: "in-process" } | { kind: "sdk"; reason: string };
+
 export class S3Signer {
   readonly client: S3Client;
+  private presigner: QueryPresigner | undefined;
+  private signingMode: SigningMode = { kind: "sdk", reason: "ready() has not run" };
 
   constructor(private readonly options: SignerOptions) {
     this.client = new S3Client({
@@ -68,9 +77,14 @@ export class S3Signer {
     return this.options.bucket;
   }
 
+  get mode(): SigningMode {
+    return this.signingMode;
+  }
+
   /**
    * Resolves region and credentials now, so a missing one stops the service
-   * at startup with a message instead of failing every request later.
+   * at startup with a message instead of failing every request later; then
+   * checks the in-process signer against the SDK.
    */
   async ready(): Promise<void> {
     try {
@@ -85,11 +99,24 @@ export class S3Signer {
         "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance or task role",
       );
     }
+    const calibration = await calibrate((...args) => this.sdkPresign(...args), await this.client.config.credentials()).catch((err: unknown) => ({
+      problem: `the AWS SDK could not presign a probe URL (${err instanceof Error ? err.message : String(err)})`,
+    }));
+    this.presigner = "presigner" in calibration ? calibration.presigner : undefined;
+    this.signingMode = "presigner" in calibration ? { kind: "in-process" } : { kind: "sdk", reason: calibration.problem };
   }
 
   /** A presigned URL; for PUT the exact `contentLength` is part of the signature. */
   async presign(method: HttpMethod, objectKey: string, expiresIn: number, contentLength?: number): Promise<SignedUrl> {
     const signingDate = new Date();
+    const url = this.presigner
+      ? // The SDK's provider caches the credentials and renews role credentials before they expire.
+        this.presigner.presign(await this.client.config.credentials(), { method, objectKey, expiresIn, contentLength, signingDate })
+      : await this.sdkPresign(method, objectKey, expiresIn, contentLength, signingDate);
+    return { url, expires: Math.floor(signingDate.getTime() / 1000) + expiresIn };
+  }
+
+  private sdkPresign(method: HttpMethod, objectKey: string, expiresIn: number, contentLength: number | undefined, signingDate: Date): Promise<string> {
     const target = { Bucket: this.options.bucket, Key: objectKey };
     const command =
       method === "PUT"
@@ -97,8 +124,7 @@ export class S3Signer {
         : method === "GET"
           ? new GetObjectCommand(target)
           : new HeadObjectCommand(target);
-    const url = await getSignedUrl(this.client, command, { expiresIn, signingDate });
-    return { url, expires: Math.floor(signingDate.getTime() / 1000) + expiresIn };
+    return getSignedUrl(this.client, command, { expiresIn, signingDate });
   }
 
   /** A browser upload form: size range, key prefix and content type are in the signed policy. */
