@@ -1,39 +1,132 @@
-// ferry's default device app. It reads its settings from `ferry.json` in
-// Storage (written by provisioning), counts boots, and prints a heartbeat
-// with the engine's memory on the console.
+// ferry's default device app: it logs to the SD card and ships the closed
+// log files to the bucket (design.md, "Log upload"). Boot: the settings from
+// Storage (ferry.json, written by provisioning), the card, the logger,
+// Wi-Fi, then MQTT to the service; an upload round and a status line every
+// upload.intervalSeconds, the first round soon after MQTT first connects.
+import { CA_CERT_FILE, CLIENT_CERT_FILE, CLIENT_KEY_FILE, CONFIG_FILE, DEVICE_KEY_FILE, type DeviceConfig } from "./app/config.js";
+import { createLogger } from "./logger/logger.js";
+import { createMqttClient } from "./mqtt/client.js";
 import { memory, say } from "./platform/console.js";
-import { StoredRecord } from "./platform/storage.js";
-import { sleep } from "./platform/time.js";
+import { sha256 } from "./platform/crypto.js";
+import { mountSdCardOn, sdCard } from "./platform/fs.js";
+import { connect } from "./platform/net.js";
+import { readStored, StoredRecord } from "./platform/storage.js";
+import { after, now } from "./platform/time.js";
+import { keepWifi } from "./platform/wifi.js";
+import { deviceEventJson, STATE_OFFLINE, STATE_ONLINE } from "./protocol/events.js";
+import { DEFAULT_TOPIC_PREFIX, deviceTopic, type DeviceChannel } from "./protocol/topics.js";
+import { createPresignClient } from "./uploader/presign-client.js";
+import { createUploader } from "./uploader/round.js";
+import { httpSession } from "./http/session.js";
 
-interface AppConfig {
-  deviceId?: string;
-  /** Seconds between heartbeats; 0 turns them off. */
-  heartbeatSeconds?: number;
-}
+/** The first round after the first connection: soon, but after the reply subscription. */
+const FIRST_ROUND_MS = 2000;
 
-interface BootState {
-  boots: number;
-}
+function start(config: DeviceConfig, deviceKey: string): void {
+  const deviceId = config.deviceId;
+  const topic = (channel: DeviceChannel): string => deviceTopic(config.prefix || DEFAULT_TOPIC_PREFIX, deviceId, channel);
+  const state = topic("state");
+  const replies = topic("presign/reply");
+  const upload = config.upload || {};
+  const logSettings = config.log || {};
+  const boots = new StoredRecord<number>("ferry.boots");
+  const boot = (boots.read() || 0) + 1;
+  boots.write(boot);
 
-const DEFAULT_HEARTBEAT_SECONDS = 60;
+  mountSdCardOn(config.sd);
+  const log = createLogger({
+    files: sdCard,
+    clock: { now: now, after: after },
+    sequence: new StoredRecord<{ next: number }>("ferry.logseq"),
+    maxFileBytes: logSettings.maxFileBytes,
+    maxFileAgeMs: logSettings.maxFileSeconds && logSettings.maxFileSeconds * 1000,
+    console: logSettings.console ? say : undefined,
+  });
+  log.info("boot", boot, deviceId);
 
-async function heartbeat(deviceId: string, seconds: number): Promise<void> {
-  for (let beat = 1; ; beat++) {
-    await sleep(seconds * 1000);
-    const { free, total } = memory();
-    say(`ferry: ${deviceId} heartbeat ${beat}, ${free}/${total} variables free`);
+  const broker = config.mqtt;
+  const mqtt = createMqttClient({
+    connector: connect,
+    target: {
+      host: broker.host,
+      port: broker.port,
+      tls: broker.tls ? { key: readStored(CLIENT_KEY_FILE), cert: readStored(CLIENT_CERT_FILE), ca: readStored(CA_CERT_FILE) } : undefined,
+    },
+    clientId: deviceId,
+    keepalive: broker.keepalive || 60,
+    cleanSession: true,
+    will: { topic: state, payload: STATE_OFFLINE, qos: 1, retain: true },
+    maxPacketSize: 4096,
+    backoff: { min: 1000, max: 60000 },
+  });
+  const presigner = createPresignClient({
+    deviceId: deviceId,
+    deviceKey: deviceKey,
+    sha256: sha256,
+    send: (payload) => mqtt.publish(topic("presign"), payload),
+    after: after,
+    timeoutMs: (upload.presignTimeoutSeconds || 20) * 1000,
+    idPrefix: "b" + boot + "-r",
+  });
+  const httpTimeout = (upload.httpTimeoutSeconds || 30) * 1000;
+  const uploader = createUploader({
+    files: sdCard,
+    log: log,
+    presign: presigner.put,
+    openSession: (origin) => httpSession(origin, { connect: connect, timeouts: { connect: httpTimeout, head: httpTimeout, idle: httpTimeout } }),
+    // Two TLS sessions do not fit a board without PSRAM (docs/engine.md).
+    exclusive: broker.tls && (config.tlsSessions || 1) < 2 ? mqtt : undefined,
+    report: (event) => mqtt.publish(topic("event"), deviceEventJson(event), { qos: 1 }),
+    now: now,
+    settings: upload,
+  });
+
+  let online = false;
+  let started = false;
+  function round(): void {
+    log.info("status free", memory().free, "waiting", log.closedFiles().length);
+    if (online) uploader.run();
   }
+  mqtt.onConnect = () => {
+    online = true;
+    log.info("mqtt up");
+    mqtt.publish(state, STATE_ONLINE, { qos: 1, retain: true });
+    if (started) return;
+    started = true;
+    after(FIRST_ROUND_MS, round);
+    setInterval(round, (upload.intervalSeconds || 60) * 1000);
+  };
+  mqtt.onClose = (reason) => {
+    online = false;
+    log.info("mqtt down:", reason);
+  };
+  mqtt.onMessage = (name, payload) => {
+    if (name === replies) presigner.receive(payload);
+  };
+  mqtt.subscribe(replies, 1);
+
+  const wifi = config.wifi;
+  if (!wifi) return mqtt.connect();
+  let joined = false;
+  keepWifi(
+    wifi.ssid,
+    wifi.password,
+    () => {
+      log.info("wifi up");
+      if (!joined) mqtt.connect();
+      joined = true;
+    },
+    (reason) => log.warn("wifi down:", reason),
+  );
 }
 
-function start(): void {
-  const config = new StoredRecord<AppConfig>("ferry.json").read() ?? {};
-  const deviceId = config.deviceId ?? "unprovisioned";
-  const bootState = new StoredRecord<BootState>("ferry.boot.json");
-  const boots = (bootState.read()?.boots ?? 0) + 1;
-  bootState.write({ boots });
-  say(`ferry: ${deviceId} up, boot ${boots}`);
-  const seconds = config.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
-  if (seconds > 0) heartbeat(deviceId, seconds).catch((err: Error) => say(`ferry: heartbeat stopped: ${err.message}`));
+/** Starts once Storage holds usable settings and the device key; until then says so every minute. */
+function boot(): void {
+  const config = new StoredRecord<DeviceConfig>(CONFIG_FILE).read();
+  const key = readStored(DEVICE_KEY_FILE);
+  if (config && config.deviceId && config.mqtt && key && key.length === 32) return start(config, key);
+  say("ferry: provision the device: Storage needs " + CONFIG_FILE + " (deviceId, mqtt) and the 32-byte key " + DEVICE_KEY_FILE + "; checking again in a minute");
+  after(60000, boot);
 }
 
-start();
+boot();

@@ -67,10 +67,11 @@ declare const D37: Pin;
 declare const D38: Pin;
 declare const D39: Pin;
 
+// The engine takes a pin number wherever it takes a pin (18 for D18).
 interface SpiSetup {
-  sck?: Pin;
-  miso?: Pin;
-  mosi?: Pin;
+  sck?: Pin | number;
+  miso?: Pin | number;
+  mosi?: Pin | number;
   baud?: number;
   mode?: number;
 }
@@ -112,7 +113,7 @@ interface EspruinoE {
   setBootCode(code: string, alwaysExec?: boolean): void;
   reboot(): void;
   on(event: "init" | "kill", handler: () => void): void;
-  connectSDCard(spi?: SPI, csPin?: Pin): void;
+  connectSDCard(spi?: SPI, csPin?: Pin | number): void;
   unmountSD(): void;
   openFile(path: string, mode: "r" | "w" | "a"): EspruinoFile | undefined;
   hwRand(): number;

@@ -25,7 +25,12 @@ export interface DeviceConfig {
   };
   /** How many TLS sessions fit at once (the board's `tlsSessions`); 1 pauses MQTT during S3 work. */
   tlsSessions?: number;
-  /** SD card on SPI; omitted when the card is already mounted (the emulator). */
+  /**
+   * SD card on SPI (pin numbers: 18 for D18). Omitted: the card is connected
+   * on SPI1 as it is set up already, with chip select D5. The engine on an
+   * ESP32 mounts no card by itself; the emulator's default board, which has
+   * no SD wiring, accepts any pins.
+   */
   sd?: { sck: number; miso: number; mosi: number; cs: number };
   upload?: {
     /** Seconds between upload rounds; default 60. */
@@ -36,6 +41,19 @@ export interface DeviceConfig {
     chunkSize?: number;
     /** Files per upload round; default 4. */
     batch?: number;
+    /** Seconds to wait for a presign reply; the file waits for the next round after that. Default 20. */
+    presignTimeoutSeconds?: number;
+    /** Seconds of silence before an HTTP request to the bucket fails (connect, response, between drains). Default 30. */
+    httpTimeoutSeconds?: number;
+    /**
+     * Seconds a file waits after its first failure; the wait doubles with each
+     * further failure up to `retryMaxSeconds`, less up to half at random so a
+     * fleet does not retry in step. An expired URL is not a failure of the
+     * file: it is asked for again in the next round. Default 60.
+     */
+    retrySeconds?: number;
+    /** The longest wait between attempts at one file. Default 3600. */
+    retryMaxSeconds?: number;
   };
   log?: {
     /** Rotate the current log file at this size in bytes; default 65536. */

@@ -70,8 +70,12 @@ export interface HttpSession {
    * Throws at once on headers that would corrupt the request.
    */
   request(request: HttpRequest): Promise<HttpResponse>;
-  /** Closes the connection; a request in progress fails. */
-  close(): void;
+  /**
+   * Closes the connection; a request in progress fails. Resolves once the
+   * connection has closed and given its memory back (a TLS session), or
+   * after the idle timeout if the engine never reports the close.
+   */
+  close(): Promise<void>;
   /** Connections opened so far: one is reused until it fails or either side closes it. */
   connections(): number;
 }
@@ -102,6 +106,8 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
   let last = false;
   let response: HttpResponse;
   let settle: (error: Error | undefined) => void;
+  /** Resolves the promise close() returned. */
+  let closed: (() => void) | undefined;
 
   function arm(ms: number, doing: string): void {
     disarm();
@@ -208,6 +214,7 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
           }
         } else if (closing === current) {
           closing = undefined;
+          if (closed) closed();
           if (active) open();
         }
       },
@@ -275,6 +282,11 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
     },
     close() {
       fail(new Error("session closed"));
+      return new Promise<void>((resolve) => {
+        if (!closing) return resolve();
+        closed = resolve;
+        setTimeout(resolve, timeouts.idle);
+      });
     },
     connections: () => opens,
   };

@@ -126,8 +126,11 @@ export function createLogger(options: LoggerOptions): Logger {
   function firstFreeNumber(): number {
     if (!files.stat(dir)) files.makeDir(dir);
     const stored = options.sequence.read();
-    let first = (stored && stored.next) || 1;
+    const kept = (stored && stored.next) || 1;
+    let first = kept;
     for (const name of files.list(dir)) first = Math.max(first, sequenceOf(name) + 1);
+    // Kept at once: the files that set it may be uploaded and deleted before this logger creates one.
+    if (first > kept) options.sequence.write({ next: first });
     return first;
   }
 
@@ -195,6 +198,8 @@ export function createLogger(options: LoggerOptions): Logger {
     try {
       // No folder yet is no error: nothing has been logged on this card.
       if (!files.stat(dir)) return found;
+      // Numbers are taken before the caller uploads and deletes any file.
+      if (next < 0) next = firstFreeNumber();
       for (const name of files.list(dir)) {
         if (sequenceOf(name) < 0 || (current && name === current.name)) continue;
         const stat = files.stat(dir + "/" + name);

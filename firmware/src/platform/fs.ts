@@ -7,6 +7,12 @@ export function mountSdCard(spi: SPI, chipSelect: Pin): void {
   E.connectSDCard(spi, chipSelect);
 }
 
+/** Mounts the card on SPI1 with these pin numbers; without pins, on SPI1 as it is and chip select D5 (DeviceConfig.sd). */
+export function mountSdCardOn(pins?: { sck: number; miso: number; mosi: number; cs: number }): void {
+  if (pins) SPI1.setup({ sck: pins.sck, miso: pins.miso, mosi: pins.mosi });
+  E.connectSDCard(SPI1, pins ? pins.cs : D5);
+}
+
 export const sdCard: FileSystem = {
   append: (path, data) => {
     // The engine reports a write that stored nothing with false, not an error.

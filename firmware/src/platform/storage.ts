@@ -13,3 +13,8 @@ export class StoredRecord<T> {
     require("Storage").writeJSON(this.name, value);
   }
 }
+
+/** A Storage file as a string mapped from flash (no RAM); undefined when absent. */
+export function readStored(name: string): string | undefined {
+  return require("Storage").read(name);
+}

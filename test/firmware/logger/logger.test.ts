@@ -224,6 +224,25 @@ describe("restarts", () => {
     expect([...card.files.keys()]).toEqual(["/logs/00000004.log", "/logs/00000005.log"]);
   });
 
+  it("never reuse a number when every file on the card is uploaded and deleted before the first line is written", () => {
+    const { card, start, sequence } = setup();
+    card.dirs.add("/logs");
+    card.files.set("/logs/00000007.log", "from an earlier boot\n");
+    const log = start();
+    const closed = log.closedFiles();
+    for (const file of closed) card.remove(file.path);
+    expect(sequence.value).toEqual({ next: 8 });
+    log.info("first line of this boot");
+    log.flush();
+    expect([...card.files.keys()]).toEqual(["/logs/00000008.log"]);
+    // And after a reboot that came before any line was written.
+    card.remove("/logs/00000008.log");
+    const rebooted = start();
+    rebooted.info("x");
+    rebooted.flush();
+    expect([...card.files.keys()]).toEqual(["/logs/00000009.log"]);
+  });
+
   it("write the Storage record once per new file, not per line", () => {
     const { log, sequence } = setup({ bufferBytes: 10 });
     for (let i = 0; i < 50; i++) log.info(`line ${i}`);

@@ -1,0 +1,33 @@
+// The ESP32's Wi-Fi station (`require("Wifi")`). Its connect callback runs
+// only once the station has an address; a failed attempt calls nothing and
+// emits `disconnected` instead, as does a link lost later (docs/emulator.md,
+// "Wi-Fi"). So every retry starts from `disconnected`, with a wait doubling
+// to a minute, and one more retry after a minute of silence.
+
+const MAX_WAIT = 60000;
+
+/** Joins `ssid` and keeps rejoining; `up` after each join, `down` with the engine's reason after each loss or failed attempt. */
+export function keepWifi(ssid: string, password: string | undefined, up: () => void, down: (reason: string) => void): void {
+  const wifi = require("Wifi");
+  let wait = 0;
+  let timer: number | undefined;
+  function attempt(): void {
+    timer = setTimeout(retry, MAX_WAIT);
+    wifi.connect(ssid, { password: password }, (error) => {
+      if (error) return;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      wait = 0;
+      up();
+    });
+  }
+  function retry(): void {
+    timer = setTimeout(attempt, (wait = Math.min(MAX_WAIT, wait * 2 || 1000)));
+  }
+  wifi.on("disconnected", (details) => {
+    down(String((details as { msg?: string }).msg));
+    if (timer) clearTimeout(timer);
+    retry();
+  });
+  attempt();
+}

@@ -1,0 +1,71 @@
+// Asks the service for presigned upload URLs over MQTT (docs/protocol.md):
+// one request per file, each with an id new to this boot, replies matched
+// by id and trusted only once their MAC checks out with the device's key,
+// since the engine's TLS accepts any server (docs/engine.md).
+import type { Sha256 } from "../crypto/hmac.js";
+import { verifyPresignReply } from "../crypto/reply-mac.js";
+import { parsePresignReply, type PresignGrant, type PresignReply } from "../protocol/presign-reply.js";
+import { presignRequestJson } from "../protocol/presign.js";
+
+export interface PresignClientOptions {
+  deviceId: string;
+  /** The 32-byte key provisioning stored (ferry.hmac), as a binary string. */
+  deviceKey: string;
+  sha256: Sha256;
+  /** Publishes a request on the presign topic; resolves false when it could not be sent (MQTT offline). */
+  send(payload: string): Promise<boolean>;
+  /** Runs `task` once after `ms`; the returned function cancels it. */
+  after(ms: number, task: () => void): () => void;
+  timeoutMs: number;
+  /** Request ids are this plus a counter: give each boot its own ("b3-r"), so no id is sent twice. */
+  idPrefix: string;
+}
+
+export interface PresignClient {
+  /**
+   * A verified grant to PUT exactly `size` bytes at `key`, with its size
+   * check URL. Rejects with a string: "offline", "presign-timeout",
+   * "presign-<refusal code>: <the service's words>", or "bad-grant" (a
+   * reply that does not match the request).
+   */
+  put(key: string, size: number): Promise<PresignGrant>;
+  /** Every payload that arrives on the presign reply topic. */
+  receive(payload: string): void;
+}
+
+export function createPresignClient(options: PresignClientOptions): PresignClient {
+  /** Requests waiting for their reply; undefined settles one as unsent. */
+  const waiting: { [id: string]: (reply: PresignReply | undefined) => void } = {};
+  let count = 0;
+
+  return {
+    put(key, size) {
+      const id = options.idPrefix + ++count;
+      return new Promise<PresignGrant>((resolve, reject) => {
+        const cancel = options.after(options.timeoutMs, () => {
+          delete waiting[id];
+          reject("presign-timeout");
+        });
+        waiting[id] = (reply) => {
+          delete waiting[id];
+          cancel();
+          if (!reply) reject("offline");
+          else if (!reply.ok) reject("presign-" + reply.error + ": " + reply.message);
+          else if (reply.op === "put" && reply.key === key && reply.headers["Content-Length"] === "" + size && reply.check) resolve(reply);
+          else reject("bad-grant");
+        };
+        options.send(presignRequestJson({ id: id, op: "put", key: key, size: size })).then((sent) => {
+          if (!sent && waiting[id]) waiting[id](undefined);
+        });
+      });
+    },
+
+    receive(payload) {
+      const reply = parsePresignReply(payload);
+      const settle = reply && waiting[reply.id];
+      // Unknown ids (late, or another boot's) and forged MACs are dropped:
+      // the real reply may still come before the timeout.
+      if (reply && settle && verifyPresignReply(reply, options.deviceId, options.deviceKey, options.sha256)) settle(reply);
+    },
+  };
+}
