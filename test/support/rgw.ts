@@ -8,15 +8,16 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { PACKAGE_ROOT } from "../../host-tools/src/paths.js";
 import { createPki, type Pki } from "./pki.js";
 import { freePorts } from "./ports.js";
 
 const run = promisify(execFile);
 
-const START_SCRIPT = fileURLToPath(new URL("../../scripts/rgw/start.sh", import.meta.url));
-const STOP_SCRIPT = fileURLToPath(new URL("../../scripts/rgw/stop.sh", import.meta.url));
+// From the package root, not this file: benchmarks run this module compiled, from dist/bench.
+const START_SCRIPT = join(PACKAGE_ROOT, "scripts/rgw/start.sh");
+const STOP_SCRIPT = join(PACKAGE_ROOT, "scripts/rgw/stop.sh");
 // Exit status of start.sh when a Ceph program is not installed.
 const NOT_INSTALLED = 3;
 export const RGW_INSTALL_COMMAND = "apt-get install -y radosgw ceph-mon ceph-osd ceph-mgr";

@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   check: () => import("./commands/check.js"),
   presigner: () => import("./commands/presigner.js"),
   run: () => import("./commands/run.js"),
+  sim: () => import("./commands/sim.js"),
   start: () => import("./commands/start.js"),
 };
 
