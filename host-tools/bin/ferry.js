@@ -10,4 +10,6 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const { main } = await import(pathToFileURL(entry).href);
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the command is done: a failed TypeScript compile can leave
+// the Rollup plugin's file watchers open, which would keep the process alive.
+process.exit(await main(process.argv.slice(2)));

@@ -3,7 +3,7 @@
 // folder, where it keeps its .ferry/ state.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -126,4 +126,14 @@ describe("ferry start", () => {
     expect(sim.output).toContain("no local stack is running here");
     expect(sim.output).toContain("npm start");
   }, 30_000);
+});
+
+describe("ferry build, compiled", () => {
+  it("exits with status 1 when the source does not type-check, instead of hanging", async () => {
+    const source = join(folder, "bad.ts");
+    await writeFile(source, "const n: number = 'one';\nexport {};\n");
+    const run = ferry("build", source, "-o", join(folder, "bad.js"));
+    expect(await run.exited).toBe(1);
+    expect(run.output).toContain("TS2322");
+  });
 });
