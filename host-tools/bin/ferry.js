@@ -4,6 +4,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+// ferry pins its AWS SDK release, which runs on Node 20; the SDK's notice that
+// later releases will need Node 22 does not concern its users.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const entry = fileURLToPath(new URL("../../dist/host/host-tools/src/cli/main.js", import.meta.url));
 if (!existsSync(entry)) {
   process.stderr.write("ferry: the CLI is not compiled yet. Run `npm install` (or `npm run build:host`) in the ferry folder first.\n");
