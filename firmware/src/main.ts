@@ -10,7 +10,7 @@ import { memory, say } from "./platform/console.js";
 import { sha256 } from "./platform/crypto.js";
 import { mountSdCardOn, sdCard } from "./platform/fs.js";
 import { connect } from "./platform/net.js";
-import { readStored, StoredRecord } from "./platform/storage.js";
+import { readStored, storedRecord } from "./platform/storage.js";
 import { after, now } from "./platform/time.js";
 import { keepWifi } from "./platform/wifi.js";
 import { deviceEventJson, STATE_OFFLINE, STATE_ONLINE } from "./protocol/events.js";
@@ -29,7 +29,7 @@ function start(config: DeviceConfig, deviceKey: string): void {
   const replies = topic("presign/reply");
   const upload = config.upload || {};
   const logSettings = config.log || {};
-  const boots = new StoredRecord<number>("ferry.boots");
+  const boots = storedRecord<number>("ferry.boots");
   const boot = (boots.read() || 0) + 1;
   boots.write(boot);
 
@@ -37,7 +37,7 @@ function start(config: DeviceConfig, deviceKey: string): void {
   const log = createLogger({
     files: sdCard,
     clock: { now: now, after: after },
-    sequence: new StoredRecord<{ next: number }>("ferry.logseq"),
+    sequence: storedRecord<{ next: number }>("ferry.logseq"),
     maxFileBytes: logSettings.maxFileBytes,
     maxFileAgeMs: logSettings.maxFileSeconds && logSettings.maxFileSeconds * 1000,
     console: logSettings.console ? say : undefined,
@@ -68,12 +68,11 @@ function start(config: DeviceConfig, deviceKey: string): void {
     timeoutMs: (upload.presignTimeoutSeconds || 20) * 1000,
     idPrefix: "b" + boot + "-r",
   });
-  const httpTimeout = (upload.httpTimeoutSeconds || 30) * 1000;
   const uploader = createUploader({
     files: sdCard,
     log: log,
     presign: presigner.put,
-    openSession: (origin) => httpSession(origin, { connect: connect, timeouts: { connect: httpTimeout, head: httpTimeout, idle: httpTimeout } }),
+    openSession: (origin) => httpSession(origin, { connect: connect, timeout: (upload.httpTimeoutSeconds || 30) * 1000 }),
     // Two TLS sessions do not fit a board without PSRAM (docs/engine.md).
     exclusive: broker.tls && (config.tlsSessions || 1) < 2 ? mqtt : undefined,
     report: (event) => mqtt.publish(topic("event"), deviceEventJson(event), { qos: 1 }),
@@ -120,12 +119,15 @@ function start(config: DeviceConfig, deviceKey: string): void {
   );
 }
 
-/** Starts once Storage holds usable settings and the device key; until then says so every minute. */
+/**
+ * Starts once Storage holds usable settings (deviceId, mqtt) and the 32-byte
+ * device key; until then says so every minute (docs/device-app.md).
+ */
 function boot(): void {
-  const config = new StoredRecord<DeviceConfig>(CONFIG_FILE).read();
+  const config = storedRecord<DeviceConfig>(CONFIG_FILE).read();
   const key = readStored(DEVICE_KEY_FILE);
   if (config && config.deviceId && config.mqtt && key && key.length === 32) return start(config, key);
-  say("ferry: provision the device: Storage needs " + CONFIG_FILE + " (deviceId, mqtt) and the 32-byte key " + DEVICE_KEY_FILE + "; checking again in a minute");
+  say("ferry: provision the device: " + CONFIG_FILE + ", " + DEVICE_KEY_FILE);
   after(60000, boot);
 }
 

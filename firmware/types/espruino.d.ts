@@ -7,7 +7,8 @@ declare function print(...values: unknown[]): void;
 declare const console: { log(...values: unknown[]): void };
 /** Seconds since boot (or since the clock was set), with fractions. */
 declare function getTime(): number;
-declare function setTimeout(callback: () => void, ms?: number): number;
+/** Extra arguments are passed to the callback (the engine supports this, as browsers do). */
+declare function setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): number;
 declare function setInterval(callback: () => void, ms: number): number;
 declare function clearTimeout(id?: number): void;
 declare function clearInterval(id?: number): void;

@@ -3,7 +3,7 @@
 // const enum, and an inner function declared after its use. It counts its
 // boots in Storage and reports on the console.
 import { say } from "../../src/platform/console.js";
-import { StoredRecord } from "../../src/platform/storage.js";
+import { storedRecord } from "../../src/platform/storage.js";
 import { sleep } from "../../src/platform/time.js";
 
 const enum Phase {
@@ -31,7 +31,7 @@ class Counter {
 }
 
 class BootCounter extends Counter {
-  private readonly record = new StoredRecord<BootRecord>("hello.json");
+  private readonly record = storedRecord<BootRecord>("hello.json");
 
   constructor() {
     super();

@@ -12,12 +12,13 @@ const HEX_DIGITS = "0123456789abcdef";
 export function hmacSha256(sha256: Sha256, key: string, message: string): string {
   // RFC 2104 section 2: a key longer than the block is hashed first.
   if (key.length > BLOCK_BYTES) key = sha256(key);
+  const chr = String.fromCharCode;
   let inner = "";
   let outer = "";
   for (let i = 0; i < BLOCK_BYTES; i++) {
     const byte = i < key.length ? key.charCodeAt(i) : 0;
-    inner += String.fromCharCode(byte ^ 0x36);
-    outer += String.fromCharCode(byte ^ 0x5c);
+    inner += chr(byte ^ 0x36);
+    outer += chr(byte ^ 0x5c);
   }
   return sha256(outer + sha256(inner + message));
 }
@@ -25,10 +26,8 @@ export function hmacSha256(sha256: Sha256, key: string, message: string): string
 /** Lowercase hex of a binary string. */
 export function toHex(binary: string): string {
   let hex = "";
-  for (let i = 0; i < binary.length; i++) {
-    const byte = binary.charCodeAt(i);
-    hex += HEX_DIGITS.charAt(byte >> 4) + HEX_DIGITS.charAt(byte & 15);
-  }
+  // 256 + byte always has three hex digits; the first is the 1 dropped.
+  for (let i = 0; i < binary.length; i++) hex += (256 + binary.charCodeAt(i)).toString(16).slice(1);
   return hex;
 }
 

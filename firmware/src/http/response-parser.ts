@@ -30,14 +30,15 @@ export interface ResponseParser {
   end(): void;
 }
 
+/** Line states first, then the states that take content, then Done: feed() tells them apart by order. */
 const enum State {
   Status,
   Fields,
-  Sized,
   ChunkSize,
-  ChunkData,
   ChunkEnd,
   Trailers,
+  Sized,
+  ChunkData,
   UntilClose,
   Done,
 }
@@ -54,7 +55,7 @@ export function responseParser(events: ResponseEvents, noBody?: boolean, limits?
   let left = 0;
   let status = 0;
   let headers: Headers = {};
-  const bad = (what: string): Error => new Error("bad HTTP response: " + what.substring(0, 60));
+  const bad = (what: string): Error => new Error("bad HTTP response: " + what.slice(0, 60));
 
   function finish(): void {
     state = State.Done;
@@ -89,25 +90,25 @@ export function responseParser(events: ResponseEvents, noBody?: boolean, limits?
 
   function line(text: string): void {
     if (state === State.Status) {
-      status = digits(text.substring(9, 12), 10);
-      if (text.substring(0, 7) !== "HTTP/1." || text.charAt(8) !== " " || status < 100 || (text.length > 12 && text.charAt(12) !== " ")) throw bad(text);
+      status = digits(text.slice(9, 12), 10);
+      if (!text.startsWith("HTTP/1.") || text.charAt(8) !== " " || status < 100 || (text.length > 12 && text.charAt(12) !== " ")) throw bad(text);
       headers = {};
       state = State.Fields;
     } else if (state === State.ChunkSize) {
       // Chunk extensions after ";" carry nothing this client uses (RFC 9112 §7.1.1).
       const semicolon = text.indexOf(";");
-      left = digits((semicolon < 0 ? text : text.substring(0, semicolon)).trim(), 16);
+      left = digits((semicolon < 0 ? text : text.slice(0, semicolon)).trim(), 16);
       if (left < 0) throw bad(text);
       state = left ? State.ChunkData : State.Trailers;
     } else if (text !== "") {
-      if (state === State.ChunkEnd) throw bad("chunk longer than its size");
+      if (state === State.ChunkEnd) throw bad("chunk overrun");
       // Trailer fields are read past: nothing here depends on them.
       if (state !== State.Fields) return;
       const colon = text.indexOf(":");
-      const name = text.substring(0, colon).toLowerCase();
+      const name = text.slice(0, colon).toLowerCase();
       // Obsolete line folding and a space before the colon are refused (RFC 9112 §5.1, §5.2).
       if (colon < 1 || name.indexOf(" ") >= 0) throw bad(text);
-      const value = text.substring(colon + 1).trim();
+      const value = text.slice(colon + 1).trim();
       headers[name] = Object.prototype.hasOwnProperty.call(headers, name) ? headers[name] + ", " + value : value;
     } else if (state === State.Fields) headEnd();
     else if (state === State.ChunkEnd) state = State.ChunkSize;
@@ -118,18 +119,18 @@ export function responseParser(events: ResponseEvents, noBody?: boolean, limits?
     feed(input) {
       let at = 0;
       while (at < input.length) {
-        if (state === State.Done) throw bad("data after the end");
-        if (state === State.Sized || state === State.ChunkData || state === State.UntilClose) {
+        if (state === State.Done) throw bad("extra data");
+        if (state >= State.Sized) {
           const take = state === State.UntilClose ? input.length - at : Math.min(left, input.length - at);
           left -= take;
-          events.body(input.substring(at, (at += take)));
+          events.body(input.slice(at, (at += take)));
           if (!left && state === State.Sized) finish();
           else if (!left && state === State.ChunkData) state = State.ChunkEnd;
           continue;
         }
         const newline = input.indexOf("\n", at);
         const stop = newline < 0 ? input.length : newline + 1;
-        partial += input.substring(at, stop);
+        partial += input.slice(at, stop);
         if (state !== State.ChunkSize && state !== State.ChunkEnd) headBytes += stop - at;
         at = stop;
         if (partial.length > lineLimit) throw bad("line over " + lineLimit + " bytes");
@@ -138,7 +139,7 @@ export function responseParser(events: ResponseEvents, noBody?: boolean, limits?
         const text = partial;
         partial = "";
         // Lines end in CRLF; a bare LF is accepted too (RFC 9112 §2.2).
-        line(text.substring(0, text.length - (text.charAt(text.length - 2) === "\r" ? 2 : 1)));
+        line(text.slice(0, text.length - (text.charAt(text.length - 2) === "\r" ? 2 : 1)));
       }
     },
     end() {

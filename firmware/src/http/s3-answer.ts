@@ -16,11 +16,11 @@ export interface ContentRange {
  * S3 always sends the total, so an unknown one ("*") is refused too.
  */
 export function parseContentRange(value: string | undefined): ContentRange | undefined {
-  if (value === undefined || value.substring(0, 6) !== "bytes ") return undefined;
+  if (value === undefined || !value.startsWith("bytes ")) return undefined;
   const dash = value.indexOf("-");
   const slash = value.indexOf("/");
   // A separator out of place leaves a non-digit in some part, which digits() refuses.
-  const range = { first: digits(value.substring(6, dash), 10), last: digits(value.substring(dash + 1, slash), 10), total: digits(value.substring(slash + 1), 10) };
+  const range = { first: digits(value.slice(6, dash), 10), last: digits(value.slice(dash + 1, slash), 10), total: digits(value.slice(slash + 1), 10) };
   return range.first >= 0 && range.last >= range.first && range.total > range.last ? range : undefined;
 }
 
@@ -40,5 +40,5 @@ export function parseS3Error(body: string): S3Error | undefined {
 function element(xml: string, name: string): string | undefined {
   const start = xml.indexOf("<" + name + ">");
   const end = xml.indexOf("</" + name + ">", start);
-  return start < 0 || end < 0 ? undefined : xml.substring(start + name.length + 2, end);
+  return start < 0 || end < 0 ? undefined : xml.slice(start + name.length + 2, end);
 }

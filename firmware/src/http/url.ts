@@ -15,14 +15,14 @@ export interface HttpUrl {
 
 /** Throws an Error that names the URL and what is wrong with it. */
 export function parseUrl(url: string): HttpUrl {
-  const bad = (why: string): Error => new Error("bad URL " + url.substring(0, 50) + ": " + why);
+  const bad = (why: string): Error => new Error("bad URL " + url.slice(0, 50) + ": " + why);
   const colon = url.indexOf("://");
   const scheme = url.substring(0, colon).toLowerCase();
-  if (scheme !== "http" && scheme !== "https") throw bad("not http(s)");
   const tls = scheme === "https";
+  if (!tls && scheme !== "http") throw bad("not http(s)");
   let end = colon + 3;
   while (end < url.length && "/?#".indexOf(url.charAt(end)) < 0) end++;
-  const authority = url.substring(colon + 3, end);
+  const authority = url.slice(colon + 3, end);
   // Spaces and control bytes would break the request line; RFC 3986 allows none.
   for (let i = 0; i < url.length; i++) {
     const code = url.charCodeAt(i);
@@ -30,15 +30,11 @@ export function parseUrl(url: string): HttpUrl {
   }
   // User info and IPv6 literals never occur in S3 URLs.
   if (authority.indexOf("@") >= 0 || authority.charAt(0) === "[") throw bad("unsupported authority");
-  const portAt = authority.indexOf(":");
-  const host = portAt < 0 ? authority : authority.substring(0, portAt);
-  if (host === "") throw bad("no host");
-  let port = tls ? 443 : 80;
-  if (portAt >= 0) {
-    port = digits(authority.substring(portAt + 1), 10);
-    if (port < 1 || port > 65535) throw bad("bad port");
-  }
-  const hash = url.indexOf("#", end);
-  const target = url.substring(end, hash < 0 ? url.length : hash);
-  return { tls, host, port, authority, target: target.charAt(0) === "/" ? target : "/" + target };
+  const hostAndPort = authority.split(":");
+  const host = hostAndPort[0];
+  const port = hostAndPort.length > 1 ? digits(hostAndPort[1], 10) : tls ? 443 : 80;
+  if (!host) throw bad("no host");
+  if (port < 1 || port > 65535 || hostAndPort.length > 2) throw bad("bad port");
+  const target = url.slice(end).split("#")[0];
+  return { tls: tls, host: host, port: port, authority: authority, target: target.charAt(0) === "/" ? target : "/" + target };
 }

@@ -74,13 +74,8 @@ export interface Logger {
   status(): LogStatus;
 }
 
-interface CurrentFile {
-  name: string;
-  size: number;
-  started: number;
-}
-
-const LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
+/** Upper case, as the lines show them; `LoggerOptions.level` names them in lower case. */
+const LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"];
 const WARN = 2;
 const ERROR = 3;
 /** The engine's path buffer holds 64 bytes with the terminating zero (docs/engine.md). */
@@ -89,6 +84,7 @@ const MAX_PATH_LENGTH = 63;
 export function createLogger(options: LoggerOptions): Logger {
   const files = options.files;
   const clock = options.clock;
+  const sequence = options.sequence;
   const toConsole = options.console;
   // 0 is no sensible value for any of these, so || picks the default.
   const dir = options.dir || "/logs";
@@ -96,26 +92,30 @@ export function createLogger(options: LoggerOptions): Logger {
   const maxFileAgeMs = options.maxFileAgeMs || 3600000;
   const bufferBytes = options.bufferBytes || 1024;
   const flushMs = options.flushMs || 5000;
-  const minLevel = LEVELS.indexOf(options.level || "info");
-  if (dir.length + 1 + LOG_NAME_LENGTH > MAX_PATH_LENGTH) throw new Error("log folder name too long: " + dir);
+  const minLevel = LEVELS.indexOf((options.level || "info").toUpperCase());
+  if (dir.length + 1 + LOG_NAME_LENGTH > MAX_PATH_LENGTH) throw new Error("log dir too long: " + dir);
 
   let pending = "";
   let pendingLines = 0;
   let dropped = 0;
   let reported = 0;
   let lastError: string | undefined;
-  let current: CurrentFile | undefined;
+  // The file this boot appends to ("" when there is none): its name, its
+  // size, and when its first line was written.
+  let current = "";
+  let currentSize = 0;
+  let currentStarted = 0;
   /** The next file number; -1 until the card's folder has been read. */
   let next = -1;
   let cancelFlush: (() => void) | undefined;
 
   function line(level: number, text: string): string {
     // A line break in the text would split the entry in two.
-    return new Date(clock.now()).toISOString() + " " + LEVELS[level].toUpperCase() + " " + text.split("\n").join(" ") + "\n";
+    return new Date(clock.now()).toISOString() + " " + LEVELS[level] + " " + text.split("\n").join(" ") + "\n";
   }
 
-  function aged(file: CurrentFile): boolean {
-    return clock.now() - file.started >= maxFileAgeMs;
+  function aged(): boolean {
+    return !!current && clock.now() - currentStarted >= maxFileAgeMs;
   }
 
   /**
@@ -125,24 +125,13 @@ export function createLogger(options: LoggerOptions): Logger {
    */
   function firstFreeNumber(): number {
     if (!files.stat(dir)) files.makeDir(dir);
-    const stored = options.sequence.read();
+    const stored = sequence.read();
     const kept = (stored && stored.next) || 1;
     let first = kept;
     for (const name of files.list(dir)) first = Math.max(first, sequenceOf(name) + 1);
     // Kept at once: the files that set it may be uploaded and deleted before this logger creates one.
-    if (first > kept) options.sequence.write({ next: first });
+    if (first > kept) sequence.write({ next: first });
     return first;
-  }
-
-  function append(data: string): void {
-    if (next < 0) next = firstFreeNumber();
-    const file = current || { name: logFileName(next), size: 0, started: clock.now() };
-    files.append(dir + "/" + file.name, data);
-    file.size += data.length;
-    if (!current) {
-      current = file;
-      options.sequence.write({ next: ++next });
-    }
   }
 
   function flush(): void {
@@ -155,62 +144,46 @@ export function createLogger(options: LoggerOptions): Logger {
     pendingLines = 0;
     if (dropped > reported) data = line(WARN, "log: " + (dropped - reported) + " lines lost: " + lastError) + data;
     try {
-      append(data);
+      if (next < 0) next = firstFreeNumber();
+      const name = current || logFileName(next);
+      files.append(dir + "/" + name, data);
+      if (!current) {
+        current = name;
+        currentSize = 0;
+        currentStarted = clock.now();
+        sequence.write({ next: ++next });
+      }
+      currentSize += data.length;
       reported = dropped;
     } catch (err) {
       if (toConsole && dropped === reported) toConsole("log: cannot write to the card: " + err);
       dropped += lines;
       lastError = String(err);
       // The card may come back as another card: read its folder again first.
-      current = undefined;
+      current = "";
       next = -1;
     }
   }
 
   function rotate(): void {
     flush();
-    current = undefined;
-  }
-
-  function write(level: number, parts: ArrayLike<unknown>): void {
-    if (level < minLevel) return;
-    let text = "";
-    for (let i = 0; i < parts.length; i++) text += (i ? " " : "") + describe(parts[i]);
-    const entry = line(level, text);
-    if (toConsole) toConsole(entry.substring(0, entry.length - 1));
-    const used = (current ? current.size : 0) + pending.length;
-    if (used && (used + entry.length > maxFileBytes || (current && aged(current)))) rotate();
-    pending += entry;
-    pendingLines++;
-    if (level === ERROR || pending.length >= bufferBytes) flush();
-    else if (!cancelFlush) cancelFlush = clock.after(flushMs, flush);
+    current = "";
   }
 
   function writer(level: number): (...parts: unknown[]) => void {
     return function () {
-      write(level, arguments);
+      if (level < minLevel) return;
+      let text = "";
+      for (let i = 0; i < arguments.length; i++) text += (i ? " " : "") + describe(arguments[i]);
+      const entry = line(level, text);
+      if (toConsole) toConsole(entry.slice(0, -1));
+      const used = (current ? currentSize : 0) + pending.length;
+      if (used && (used + entry.length > maxFileBytes || aged())) rotate();
+      pending += entry;
+      pendingLines++;
+      if (level === ERROR || pending.length >= bufferBytes) flush();
+      else if (!cancelFlush) cancelFlush = clock.after(flushMs, flush);
     };
-  }
-
-  function closedFiles(): LogFile[] {
-    if (current && aged(current)) rotate();
-    const found: LogFile[] = [];
-    try {
-      // No folder yet is no error: nothing has been logged on this card.
-      if (!files.stat(dir)) return found;
-      // Numbers are taken before the caller uploads and deletes any file.
-      if (next < 0) next = firstFreeNumber();
-      for (const name of files.list(dir)) {
-        if (sequenceOf(name) < 0 || (current && name === current.name)) continue;
-        const stat = files.stat(dir + "/" + name);
-        if (stat && !stat.dir) found.push({ path: dir + "/" + name, size: stat.size });
-      }
-    } catch (err) {
-      // No card: nothing to upload this round.
-      lastError = String(err);
-      return [];
-    }
-    return found.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   return {
@@ -220,16 +193,34 @@ export function createLogger(options: LoggerOptions): Logger {
     error: writer(ERROR),
     flush: flush,
     rotate: rotate,
-    closedFiles: closedFiles,
+    closedFiles() {
+      if (aged()) rotate();
+      const found: LogFile[] = [];
+      try {
+        // No folder yet is no error: nothing has been logged on this card.
+        if (!files.stat(dir)) return found;
+        // Numbers are taken before the caller uploads and deletes any file.
+        if (next < 0) next = firstFreeNumber();
+        for (const name of files.list(dir)) {
+          const path = dir + "/" + name;
+          const stat = sequenceOf(name) < 0 || name === current ? undefined : files.stat(path);
+          if (stat && !stat.dir) found.push({ path: path, size: stat.size });
+        }
+      } catch (err) {
+        // No card: nothing to upload this round.
+        lastError = String(err);
+        return [];
+      }
+      return found.sort((a, b) => (a.path < b.path ? -1 : 1));
+    },
     status: () => ({ dropped: dropped, lastError: lastError }),
   };
 }
 
 function describe(part: unknown): string {
-  if (typeof part === "string") return part;
   // Errors print as "TypeError: text" (JSON gives "{}" in Node); the engine's
   // TypeError is not instanceof Error (docs/engine.md), hence the duck test.
-  if (part && typeof (part as { message?: unknown }).message === "string") return String(part);
+  if (typeof part === "string" || (part && typeof (part as { message?: unknown }).message === "string")) return String(part);
   try {
     return JSON.stringify(part);
   } catch (err) {

@@ -17,8 +17,6 @@ import {
   PacketType,
   PINGREQ,
   type ConnectFields,
-  type Packet,
-  type PublishFields,
   type QoS,
   type Subscription,
 } from "./packets.js";
@@ -90,8 +88,11 @@ function cancel(timer: Timer | undefined): undefined {
 export function createMqttClient(options: MqttOptions): MqttClient {
   const connectPacket = encodeConnect(options);
   const timeout = options.timeout || DEFAULT_TIMEOUT;
+  const keepalive = options.keepalive;
   const subscriptions: Subscription[] = [];
   const unacked: { [id: number]: Unacked } = {};
+  /** pause() calls waiting for the last connection to close. */
+  const pausing: (() => void)[] = [];
   let sock: Connection | undefined;
   /** CONNACK accepted on `sock`. */
   let ready = false;
@@ -107,13 +108,12 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   let lastId = 0;
   /** Connections not closed yet, old ones included. */
   let open = 0;
-  /** pause() calls waiting for the last connection to close. */
-  const pausing: (() => void)[] = [];
 
   function start(): void {
-    if (!stopped) return;
-    stopped = false;
-    dial();
+    if (stopped) {
+      stopped = false;
+      dial();
+    }
   }
 
   const client: MqttClient = {
@@ -130,39 +130,65 @@ export function createMqttClient(options: MqttOptions): MqttClient {
         sock.write((queue ? queue.join("") : "") + DISCONNECT);
         fail("paused");
       }
-      if (!open) return Promise.resolve();
       return new Promise<void>((resolve) => {
+        if (!open) return resolve();
         pausing.push(resolve);
         setTimeout(resolve, timeout);
       });
     },
 
     subscribe(topic, qos) {
-      const subscription = { topic, qos };
+      const subscription = { topic: topic, qos: qos };
       const packet = encodeSubscribe(nextId(), [subscription]);
       subscriptions.push(subscription);
       send(packet);
     },
 
     publish(topic, payload, publishOptions) {
-      const fields: PublishFields = { topic, payload, qos: 0, retain: !!(publishOptions && publishOptions.retain), dup: false };
-      if (!(publishOptions && publishOptions.qos)) {
-        const packet = encodePublish(fields);
-        return Promise.resolve(send(packet));
-      }
-      fields.qos = 1;
-      const id = (fields.id = nextId());
-      const packet = encodePublish(fields);
-      return new Promise<boolean>((acked) => {
-        unacked[id] = { packet, acked };
-        transmit(id);
-      });
+      const how = publishOptions || {};
+      const qos: QoS = how.qos ? 1 : 0;
+      const id = qos ? nextId() : undefined;
+      const packet = encodePublish({ topic: topic, payload: payload, qos: qos, retain: !!how.retain, dup: false, id: id });
+      return qos
+        ? new Promise<boolean>((acked) => {
+            unacked[id!] = { packet: packet, acked: acked };
+            transmit(id!);
+          })
+        : Promise.resolve(send(packet));
     },
   };
 
   function dial(): void {
     const read = packetReader(options.maxPacketSize, (packet) => {
-      if (sock === connection) receive(packet);
+      // A chunk may hold more packets after one that ended this connection.
+      if (sock !== connection) return;
+      // The broker's first packet must be CONNACK [MQTT-3.2.0-1].
+      if (!ready && packet.type !== PacketType.Connack) return fail("expected CONNACK");
+      if (packet.type === PacketType.Connack) {
+        // Return codes 1-5 refuse the connection (3.2.2.3).
+        if (packet.returnCode) return fail("refused, code " + packet.returnCode);
+        timer = cancel(timer);
+        ready = true;
+        attempts = 0;
+        pingPending = false;
+        if (keepalive) pinger = setInterval(ping, keepalive * 1000);
+        // Subscriptions go before retransmitted publishes, so replies to those cannot be missed.
+        if (subscriptions.length) send(encodeSubscribe(nextId(), subscriptions));
+        for (const id in unacked) transmit(+id);
+        setTimeout(client.onConnect, 0, packet.sessionPresent);
+      } else if (packet.type === PacketType.Publish) {
+        if (packet.qos) send(encodePuback(packet.id!));
+        // Deferred: a throwing handler surfaces as the engine's own
+        // "Uncaught" report, outside the reader's call stack.
+        setTimeout(client.onMessage, 0, packet.topic, packet.payload);
+      } else if (packet.type === PacketType.Puback) {
+        const done = unacked[packet.id];
+        if (done) {
+          cancel(done.timer);
+          delete unacked[packet.id];
+          done.acked(true);
+        }
+      } else if (packet.type === PacketType.Pingresp) pingPending = false;
     });
     queue = [];
     open++;
@@ -182,8 +208,12 @@ export function createMqttClient(options: MqttOptions): MqttClient {
           fail((error as Error).message);
         }
       },
+      // The engine keeps unsent output in its variable store: one packet is
+      // written at a time, the next once the previous has left.
       drain: () => {
-        if (sock === connection) flush();
+        const next = sock === connection && queue && queue.shift();
+        if (next) connection.write(next);
+        else if (sock === connection) queue = undefined;
       },
       close: (_hadError, reason) => {
         open--;
@@ -191,48 +221,6 @@ export function createMqttClient(options: MqttOptions): MqttClient {
         if (!open) pausing.splice(0).forEach((resolve) => resolve());
       },
     }));
-  }
-
-  function receive(packet: Packet): void {
-    // The broker's first packet must be CONNACK [MQTT-3.2.0-1].
-    if (!ready && packet.type !== PacketType.Connack) return fail("expected CONNACK");
-    switch (packet.type) {
-      case PacketType.Connack: {
-        // Return codes 1-5 refuse the connection (3.2.2.3).
-        if (packet.returnCode) return fail("refused, code " + packet.returnCode);
-        timer = cancel(timer);
-        ready = true;
-        attempts = 0;
-        pingPending = false;
-        if (options.keepalive) pinger = setInterval(ping, options.keepalive * 1000);
-        // Subscriptions go before retransmitted publishes, so replies to those cannot be missed.
-        if (subscriptions.length) send(encodeSubscribe(nextId(), subscriptions));
-        for (const id in unacked) transmit(+id);
-        const sessionPresent = packet.sessionPresent;
-        setTimeout(() => client.onConnect(sessionPresent), 0);
-        break;
-      }
-      case PacketType.Publish: {
-        if (packet.qos) send(encodePuback(packet.id!));
-        const topic = packet.topic;
-        const payload = packet.payload;
-        // Deferred: a throwing handler surfaces as the engine's own
-        // "Uncaught" report, outside the reader's call stack.
-        setTimeout(() => client.onMessage(topic, payload), 0);
-        break;
-      }
-      case PacketType.Puback: {
-        const done = unacked[packet.id];
-        if (done) {
-          done.timer = cancel(done.timer);
-          delete unacked[packet.id];
-          done.acked(true);
-        }
-        break;
-      }
-      case PacketType.Pingresp:
-        pingPending = false;
-    }
   }
 
   /** Sends an unacknowledged QoS 1 publish now, and again after the timeout. */
@@ -257,21 +245,14 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   }
 
   function send(packet: string): boolean {
-    if (!ready) return false;
-    if (queue) queue.push(packet);
-    else {
-      queue = [];
-      sock!.write(packet);
+    if (ready) {
+      if (queue) queue.push(packet);
+      else {
+        queue = [];
+        sock!.write(packet);
+      }
     }
-    return true;
-  }
-
-  // The engine keeps unsent output in its variable store: one packet is
-  // written at a time, the next once the previous has left.
-  function flush(): void {
-    const next = queue && queue.shift();
-    if (next) sock!.write(next);
-    else queue = undefined;
+    return ready;
   }
 
   function nextId(): number {
@@ -291,7 +272,7 @@ export function createMqttClient(options: MqttOptions): MqttClient {
     timer = cancel(timer);
     pinger = cancel(pinger);
     ended.end();
-    setTimeout(() => client.onClose(reason), 0);
+    setTimeout(client.onClose, 0, reason);
     if (stopped) return;
     const wait = Math.min(options.backoff.max, options.backoff.min * Math.pow(2, attempts++));
     timer = setTimeout(() => {

@@ -4,9 +4,13 @@
 // MQTT 3.1.1 standard.
 //
 // Strings on the wire are UTF-8 (1.5.3). Engine strings are bytes, so text
-// fields (client id, topics, user name) are limited to ASCII here, which is
-// UTF-8 unchanged; anything else is refused rather than sent wrong. Payloads
-// and the password are binary data and pass as they are.
+// fields (client id, topics) are limited to ASCII here, which is UTF-8
+// unchanged; anything else is refused rather than sent wrong. Payloads are
+// binary data and pass as they are.
+//
+// CONNECT carries no user name or password: devices prove who they are with
+// their TLS client certificate (Mosquitto takes its CN as the user name, AWS
+// IoT the certificate itself), so the codec leaves both out.
 
 export const enum PacketType {
   Connect = 1,
@@ -36,9 +40,6 @@ export interface ConnectFields {
   /** Seconds; 0 turns keep-alive off (3.1.2.10). */
   keepalive: number;
   will?: Will;
-  username?: string;
-  /** Only with a user name [MQTT-3.1.2-22]. */
-  password?: string;
 }
 
 export interface PublishFields {
@@ -73,19 +74,10 @@ export function encodeConnect(fields: ConnectFields): string {
   const will = fields.will;
   let flags = fields.cleanSession ? 2 : 0;
   let payload = text(fields.clientId);
-  // Payload order is fixed: client id, will topic, will message, user name, password (3.1.3).
+  // Payload order is fixed: client id, then will topic and will message (3.1.3).
   if (will) {
     flags |= 4 | ((will.qos || 0) << 3) | (will.retain ? 32 : 0);
     payload += topicName(will.topic) + binary(will.payload);
-  }
-  if (fields.username != null) {
-    flags |= 128;
-    payload += text(fields.username);
-  }
-  if (fields.password != null) {
-    if (!(flags & 128)) throw new Error("MQTT: password needs username");
-    flags |= 64;
-    payload += binary(fields.password);
   }
   // Protocol name "MQTT", level 4 [MQTT-3.1.2-1, -2].
   return packet(0x10, "\0\x04MQTT\x04" + chr(flags) + u16(fields.keepalive) + payload);
@@ -98,7 +90,7 @@ export function encodePublish(fields: PublishFields): string {
 
 /** The same PUBLISH marked as a retransmission [MQTT-3.3.1-1]. */
 export function markDuplicate(publish: string): string {
-  return chr(publish.charCodeAt(0) | 8) + publish.substring(1);
+  return chr(publish.charCodeAt(0) | 8) + publish.slice(1);
 }
 
 export function encodePuback(id: number): string {
@@ -119,46 +111,29 @@ export function encodeSubscribe(id: number, subscriptions: Subscription[]): stri
  * `maxSize` bounds a whole packet, fixed header included.
  */
 export function packetReader(maxSize: number, emit: (packet: Packet) => void): (chunk: string) => void {
-  /** The fixed header's first byte; -1 between packets. */
-  let first = -1;
-  /** Remaining Length bytes read so far; -1 once the length is known. */
-  let lengthBytes = 0;
-  let multiplier = 1;
-  let remaining = 0;
-  let body = "";
+  /** What has come of the current packet (and any after it). */
+  let buffer = "";
   return (chunk) => {
-    let i = 0;
-    while (i < chunk.length) {
-      if (first < 0) {
-        first = chunk.charCodeAt(i++);
-        lengthBytes = remaining = 0;
-        multiplier = 1;
-        body = "";
-        continue;
-      }
-      if (lengthBytes >= 0) {
-        const byte = chunk.charCodeAt(i++);
-        remaining += (byte & 127) * multiplier;
-        multiplier *= 128;
-        lengthBytes++;
-        if (byte & 128) {
-          if (lengthBytes > 3) throw new Error("MQTT: Remaining Length over 4 bytes");
-          continue;
-        }
-        // Refused before any of it is held in memory.
-        const size = 1 + lengthBytes + remaining;
-        if (size > maxSize) throw new Error("MQTT: " + size + "-byte packet over maxPacketSize " + maxSize);
-        lengthBytes = -1;
-      } else {
-        const part = chunk.substr(i, remaining - body.length);
-        body += part;
-        i += part.length;
-      }
-      if (body.length === remaining) {
-        const packet = decode(first, body);
-        first = -1;
-        emit(packet);
-      }
+    buffer += chunk;
+    for (;;) {
+      // Remaining Length: seven bits a byte, least significant first, high
+      // bit set when another byte follows; at most four bytes (2.2.3).
+      let remaining = 0;
+      let at = 1;
+      let byte: number;
+      do {
+        if (at >= buffer.length) return;
+        byte = buffer.charCodeAt(at);
+        remaining += (byte & 127) * Math.pow(128, at++ - 1);
+        if (at > 4 && byte & 128) throw malformed("Remaining Length");
+      } while (byte & 128);
+      // Refused from its header, before any more of it is held in memory.
+      const size = at + remaining;
+      if (size > maxSize) throw new Error("MQTT: packet too big: " + size + " > " + maxSize);
+      if (buffer.length < size) return;
+      const packet = decode(buffer.charCodeAt(0), buffer.slice(at, size));
+      buffer = buffer.slice(size);
+      emit(packet);
     }
   };
 }
@@ -167,17 +142,19 @@ function decode(first: number, body: string): Packet {
   const type = first >> 4;
   const flags = first & 15;
   const size = body.length;
+  /** A packet id, or a PUBLISH's topic length. */
+  const word = readU16(body, 0);
   if (type === PacketType.Publish) {
     const qos = (flags >> 1) & 3;
     // QoS 3 is malformed [MQTT-3.3.1-4]; QoS 2 exceeds every subscription this client makes [MQTT-3.8.4-6].
     if (qos > 1) throw malformed("QoS " + qos);
-    const topicEnd = 2 + readU16(body, 0);
+    const topicEnd = 2 + word;
     const payloadStart = topicEnd + qos * 2;
     if (payloadStart > size) throw malformed("PUBLISH");
     const publish: Packet = {
       type,
-      topic: body.substring(2, topicEnd),
-      payload: body.substring(payloadStart),
+      topic: body.slice(2, topicEnd),
+      payload: body.slice(payloadStart),
       qos: qos as QoS,
       retain: (flags & 1) > 0,
       dup: (flags & 8) > 0,
@@ -190,11 +167,11 @@ function decode(first: number, body: string): Packet {
     if (type === PacketType.Connack && size === 2) {
       return { type, sessionPresent: (body.charCodeAt(0) & 1) > 0, returnCode: body.charCodeAt(1) };
     }
-    if (type === PacketType.Puback && size === 2) return { type, id: readU16(body, 0) };
+    if (type === PacketType.Puback && size === 2) return { type, id: word };
     if (type === PacketType.Suback && size > 2) {
       const granted: number[] = [];
       for (let i = 2; i < size; i++) granted.push(body.charCodeAt(i));
-      return { type, id: readU16(body, 0), granted };
+      return { type, id: word, granted };
     }
     if (type === PacketType.Pingresp && size === 0) return { type };
   }
@@ -202,7 +179,7 @@ function decode(first: number, body: string): Packet {
 }
 
 function malformed(what: string): Error {
-  return new Error("MQTT: bad " + what + " from broker");
+  return new Error("MQTT: bad " + what);
 }
 
 function packet(first: number, body: string): string {

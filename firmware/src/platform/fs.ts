@@ -13,28 +13,31 @@ export function mountSdCardOn(pins?: { sck: number; miso: number; mosi: number; 
   E.connectSDCard(SPI1, pins ? pins.cs : D5);
 }
 
+/** The engine's file system module; `fs()` rather than a constant, so a bundle that never touches the card never loads it. */
+const fs = (): EspruinoFs => require("fs");
+
 export const sdCard: FileSystem = {
   append: (path, data) => {
     // The engine reports a write that stored nothing with false, not an error.
-    if (!require("fs").appendFileSync(path, data)) throw new Error("Could not write " + path);
+    if (!fs().appendFileSync(path, data)) throw new Error("cannot write " + path);
   },
   list: (dir) => {
     // FatFs lists "." and ".." in subdirectories; the Linux engine answers
     // undefined for a missing directory where the device throws.
-    const names = require("fs").readdirSync(dir);
-    if (!names) throw new Error("Unable to list files : " + dir);
+    const names = fs().readdirSync(dir);
+    if (!names) throw new Error("cannot list " + dir);
     return names.filter((name) => name !== "." && name !== "..");
   },
-  stat: (path) => require("fs").statSync(path),
+  stat: (path) => fs().statSync(path),
   remove: (path) => {
-    require("fs").unlinkSync(path);
+    fs().unlinkSync(path);
   },
   makeDir: (path) => {
-    require("fs").mkdirSync(path);
+    fs().mkdirSync(path);
   },
   openReader: (path) => {
     const file = E.openFile(path, "r");
-    if (!file) throw new Error("Could not open file : " + path);
+    if (!file) throw new Error("cannot open " + path);
     return file;
   },
 };

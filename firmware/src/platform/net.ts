@@ -1,7 +1,7 @@
 // Connections over the engine's sockets (`require("net")`, `require("tls")`),
 // as firmware/src/net/connection.ts describes them. Engine facts this relies
 // on are in docs/engine.md, "Sockets".
-import type { Connection, Connector } from "../net/connection.js";
+import type { Connection, Connector, TlsCredentials } from "../net/connection.js";
 
 export const connect: Connector = (target, events) => {
   let closed = false;
@@ -15,27 +15,29 @@ export const connect: Connector = (target, events) => {
   try {
     const options: TlsConnectOptions = { host: target.host, port: target.port };
     const credentials = target.tls;
+    // The engine parses a field that is present but undefined, and fails:
+    // only the credentials that are set are passed. (It may also refuse to
+    // iterate over undefined, hence the test.)
     if (credentials) {
-      // The engine parses a field that is present but undefined, and fails:
-      // only the credentials that are set are passed.
-      if (credentials.ca) options.ca = credentials.ca;
-      if (credentials.key) options.key = credentials.key;
-      if (credentials.cert) options.cert = credentials.cert;
+      for (const field in credentials) {
+        const value = credentials[field as keyof TlsCredentials];
+        if (value) options[field as keyof TlsCredentials] = value;
+      }
     }
-    socket = credentials ? require("tls").connect(options) : require("net").connect(options);
+    socket = (credentials ? require("tls") : require("net")).connect(options);
   } catch (e) {
     // A refused connection, an unknown host or a TLS session that does not
     // fit in memory throws inside connect(), which blocks and returns no
     // socket. The caller still gets its one close, later, as for any other failure.
     reason = (e as Error).message;
-    setTimeout(() => close(true), 0);
+    setTimeout(close, 0, true);
     return { write: () => {}, end: () => {} };
   }
   // Only on("connect"), never a connect() callback as well: the engine loses
-  // the callback when both are given.
-  socket.on("connect", () => events.open());
-  socket.on("data", (chunk) => events.data(chunk));
-  socket.on("drain", () => events.drain());
+  // the callback when both are given. The handlers take no `this`.
+  socket.on("connect", events.open);
+  socket.on("data", events.data);
+  socket.on("drain", events.drain);
   socket.on("error", (error) => {
     reason = error.message;
   });

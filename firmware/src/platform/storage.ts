@@ -1,17 +1,21 @@
 // Small records kept in the engine's Storage (flash): they survive load(),
 // reboots and power cuts.
 
-/** A JSON record in Storage; `undefined` until first written. */
-export class StoredRecord<T> {
-  constructor(private readonly name: string) {}
+/** A JSON record in Storage. */
+export interface StoredRecord<T> {
+  /** `undefined` until first written. */
+  read(): T | undefined;
+  write(value: T): void;
+}
 
-  read(): T | undefined {
-    return require("Storage").readJSON(this.name, true) as T | undefined;
-  }
-
-  write(value: T): void {
-    require("Storage").writeJSON(this.name, value);
-  }
+/** The record in the Storage file `name` (a closure, which minifies smaller than a class). */
+export function storedRecord<T>(name: string): StoredRecord<T> {
+  return {
+    read: () => require("Storage").readJSON(name, true) as T | undefined,
+    write: (value) => {
+      require("Storage").writeJSON(name, value);
+    },
+  };
 }
 
 /** A Storage file as a string mapped from flash (no RAM); undefined when absent. */

@@ -18,18 +18,10 @@ export const DEVICE_KEY_LABEL = "ferry-device-key-v1\n";
  * Refusal: version, device, id, "false", error, message.
  */
 export function presignMacInput(device: string, reply: PresignReply): string {
-  const head = PRESIGN_MAC_VERSION + "\n" + device + "\n" + reply.id + "\n";
-  if (!reply.ok) return head + "false\n" + reply.error + "\n" + reply.message;
-  const contentLength = reply.headers["Content-Length"];
-  return (
-    head +
-    "true\n" +
-    reply.op + "\n" +
-    reply.key + "\n" +
-    reply.method + "\n" +
-    reply.url + "\n" +
-    String(reply.expires) + "\n" +
-    (contentLength === undefined ? "" : contentLength) + "\n" +
-    (reply.check === undefined ? "" : reply.check)
-  );
+  const head: unknown[] = [PRESIGN_MAC_VERSION, device, reply.id, reply.ok];
+  // join() writes true and false as words, numbers as digits, and undefined
+  // as "": the empty line a get or head grant has for content length and check.
+  return head
+    .concat(reply.ok ? [reply.op, reply.key, reply.method, reply.url, reply.expires, reply.headers["Content-Length"], reply.check] : [reply.error, reply.message])
+    .join("\n");
 }

@@ -87,58 +87,45 @@ export function presignReplyJson(reply: PresignReply, mac: string): string {
  * reply. Well-formed is not trusted: check the MAC before using it.
  */
 export function parsePresignReply(text: string): SignedPresignReply | undefined {
-  let value: unknown;
+  let fields: { [name: string]: unknown };
   try {
-    value = JSON.parse(text);
+    fields = JSON.parse(text);
   } catch (err) {
     return undefined;
   }
-  if (typeof value !== "object" || value === null) return undefined;
-  const fields = value as { [name: string]: unknown };
-  const id = fields["id"];
-  const mac = fields["mac"];
+  if (typeof fields !== "object" || fields === null) return undefined;
+  const id = fields.id;
+  const mac = fields.mac;
+  const error = fields.error;
+  const message = fields.message;
   if (!isLine(id) || !isLine(mac)) return undefined;
-  if (fields["ok"] === false) {
-    const error = fields["error"];
-    const message = fields["message"];
-    if (!isLine(error) || !isLine(message)) return undefined;
-    return { id: id, ok: false, error: error as PresignErrorCode, message: message, mac: mac };
-  }
-  if (fields["ok"] !== true) return undefined;
-  const op = fields["op"];
-  const key = fields["key"];
-  const url = fields["url"];
-  const expires = fields["expires"];
-  const headers = fields["headers"];
-  const check = fields["check"];
-  if (op !== "put" && op !== "get" && op !== "head") return undefined;
-  if (!isLine(key) || !isLine(url) || fields["method"] !== methodOf(op)) return undefined;
-  if (typeof expires !== "number" || typeof headers !== "object" || headers === null) return undefined;
-  if (check !== undefined && !isLine(check)) return undefined;
-  const contentLength = onlyContentLength(headers as { [name: string]: unknown });
-  if (contentLength === null) return undefined;
+  if (fields.ok === false) return isLine(error) && isLine(message) ? { id: id, ok: false, error: error as PresignErrorCode, message: message, mac: mac } : undefined;
+  const op = fields.op;
+  const key = fields.key;
+  const url = fields.url;
+  const expires = fields.expires;
+  const headers = fields.headers as { [name: string]: string };
+  const check = fields.check;
   const isPut = op === "put";
-  if (isPut !== (contentLength !== undefined) || isPut !== (check !== undefined)) return undefined;
-  const grant: PresignGrant & { mac: string } = { id: id, ok: true, op: op, key: key, method: methodOf(op), url: url, expires: expires, headers: {}, mac: mac };
-  if (contentLength !== undefined) grant.headers["Content-Length"] = contentLength;
-  if (check !== undefined) grant.check = check;
-  return grant;
-}
-
-/**
- * The Content-Length of a reply's headers, undefined when there are none, and
- * null when there is anything else: the MAC covers only Content-Length, so a
- * header it does not cover must not reach the device's request.
- */
-function onlyContentLength(headers: { [name: string]: unknown }): string | undefined | null {
-  let contentLength: string | undefined;
-  for (const name in headers) {
-    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
-    const value = headers[name];
-    if (name !== "Content-Length" || !isLine(value)) return null;
-    contentLength = value;
+  // The MAC covers only Content-Length, so a header it does not cover must
+  // not reach the device's request: a put has exactly that one, a get or head none.
+  if (
+    fields.ok !== true ||
+    (!isPut && op !== "get" && op !== "head") ||
+    !isLine(key) ||
+    !isLine(url) ||
+    fields.method !== methodOf(op) ||
+    typeof expires !== "number" ||
+    typeof headers !== "object" ||
+    headers === null ||
+    Object.keys(headers).join() !== (isPut ? "Content-Length" : "") ||
+    (isPut ? !isLine(headers["Content-Length"]) || !isLine(check) : check !== undefined)
+  ) {
+    return undefined;
   }
-  return contentLength;
+  const grant: SignedPresignReply = { id: id, ok: true, op: op, key: key, method: methodOf(op), url: url, expires: expires, headers: headers, mac: mac };
+  if (isPut) grant.check = check as string;
+  return grant;
 }
 
 /** A string that cannot shift the lines of the MAC input (hmac-input.ts). */

@@ -72,10 +72,10 @@ export function isRequestId(text: string): boolean {
   return true;
 }
 
-/** The JSON a device sends. */
+/** The JSON a device sends: fields in the documented order, `size` only for a put. */
 export function presignRequestJson(request: PresignRequest): string {
-  if (request.op === "put") return JSON.stringify({ id: request.id, op: request.op, key: request.key, size: request.size });
-  return JSON.stringify({ id: request.id, op: request.op, key: request.key });
+  // JSON.stringify leaves out a field whose value is undefined.
+  return JSON.stringify({ id: request.id, op: request.op, key: request.key, size: (request as PutRequest).size });
 }
 
 /** Parses and checks one request payload; never throws. */

@@ -20,7 +20,7 @@ export function retireFile(files: FileSystem, path: string, size: number, mode: 
       reader.close();
     }
     const stat = files.stat(copy);
-    if (!stat || stat.size !== size) throw new Error("copy of " + path + " is " + (stat ? stat.size : 0) + " of " + size + " bytes");
+    if (!stat || stat.size !== size) throw new Error("copy has " + (stat ? stat.size : 0) + " of " + size + " bytes");
   }
   files.remove(path);
 }

@@ -11,7 +11,7 @@ import { parseContentRange, parseS3Error } from "../http/s3-answer.js";
 import type { HttpOrigin, HttpResponse, HttpSession } from "../http/session.js";
 import { parseUrl } from "../http/url.js";
 import type { LogFile } from "../logger/logger.js";
-import type { DeviceEvent, UploadEvent } from "../protocol/events.js";
+import type { DeviceEvent, RoundEvent, UploadEvent } from "../protocol/events.js";
 import type { PresignGrant } from "../protocol/presign-reply.js";
 import { retireFile } from "./retire.js";
 
@@ -58,15 +58,9 @@ export interface Uploader {
   run(): Promise<boolean>;
 }
 
-/** A file in this round. */
-interface Job extends LogFile {
-  grant?: PresignGrant;
-  event: UploadEvent;
-}
-
-/** Failures of a file since it was last stored, and when it may be tried again (ms). */
+/** A file that failed since it was last stored: its last wait (s) and when it may be tried again (ms). */
 interface Backoff {
-  failures: number;
+  wait: number;
   due: number;
 }
 
@@ -92,25 +86,29 @@ export function createUploader(options: UploaderOptions): Uploader {
    * Failures are short codes thrown as strings; an Error comes from the HTTP
    * session. An expired URL is no fault of the file: no backoff for it.
    */
-  function failed(job: Job, why: unknown): void {
+  function failed(event: UploadEvent, why: unknown): void {
     const text = typeof why === "string" ? why : "network: " + (why as Error).message;
-    const path = job.path;
-    const reason = (job.event.reason = text.split(":")[0]);
+    const path = event.file;
+    const last = backoffs[path];
     log.warn("upload failed", path, text);
-    if (reason === "expired") return;
-    const failures = (backoffs[path] ? backoffs[path].failures : 0) + 1;
-    const wait = Math.min(settings.retryMaxSeconds || 3600, (settings.retrySeconds || 60) * Math.pow(2, failures - 1)) * 1000;
-    backoffs[path] = { failures: failures, due: options.now() + wait - (Math.random() * wait) / 2 };
+    if ((event.reason = text.split(":")[0]) === "expired") return;
+    const wait = Math.min(settings.retryMaxSeconds || 3600, last ? last.wait * 2 : settings.retrySeconds || 60);
+    const ms = wait * 1000;
+    backoffs[path] = { wait: wait, due: options.now() + ms - (Math.random() * ms) / 2 };
   }
 
-  /** PUT, size check, retire. Never rejects: the outcome is left in the job's event. */
-  function upload(session: UploadSession, job: Job): Promise<void> {
-    const grant = job.grant!;
-    const size = job.size;
+  /** PUT, size check, retire. Never rejects: the outcome is left in the event. */
+  function upload(session: UploadSession, event: UploadEvent, grant: PresignGrant): Promise<void> {
+    const path = event.file;
+    const size = event.size;
     let reader: FileReader | undefined;
+    const close = (): void => {
+      if (reader) reader.close();
+      reader = undefined;
+    };
     return new Promise<HttpResponse>((resolve) => {
       try {
-        reader = files.openReader(job.path);
+        reader = files.openReader(path);
       } catch (error) {
         throw "card: " + error;
       }
@@ -129,8 +127,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       );
     })
       .then((stored) => {
-        reader!.close();
-        reader = undefined;
+        close();
         if (stored.status !== 200 || !stored.headers["etag"]) throw refusal(stored);
         // An empty object has no byte 0 to ask for; its signed Content-Length of 0 is the proof.
         if (size) return session.request({ method: "GET", target: parseUrl(grant.check!).target, headers: { Range: "bytes=0-0" }, keep: 512 });
@@ -144,32 +141,36 @@ export function createUploader(options: UploaderOptions): Uploader {
           if (!range || range.first || range.total !== size) throw "size-mismatch";
         }
         try {
-          retireFile(files, job.path, size, settings.retire, chunkSize);
+          retireFile(files, path, size, settings.retire, chunkSize);
         } catch (error) {
           throw "retire: " + error;
         }
-        job.event.outcome = "stored";
-        delete backoffs[job.path];
-        log.info("uploaded", job.path, size);
+        event.outcome = "stored";
+        delete backoffs[path];
+        log.info("uploaded", path, size);
       })
       .then(undefined, (why) => {
-        if (reader) reader.close();
-        failed(job, why);
+        close();
+        failed(event, why);
       });
   }
 
-  /** Every granted file over one session to the bucket, with MQTT paused when the TLS sessions demand it. */
-  function transfer(jobs: Job[]): Promise<void> {
-    const granted = jobs.filter((job) => job.grant);
-    if (!granted.length) return Promise.resolve();
-    const origin = parseUrl(granted[0].grant!.url);
+  /**
+   * Every granted file (`grants[i]` is the grant for `events[i]`) over one
+   * session to the bucket, with MQTT paused when the TLS sessions demand it.
+   */
+  function transfer(events: UploadEvent[], grants: (PresignGrant | void)[]): Promise<void> {
+    const first = grants.filter((grant) => grant)[0];
+    if (!first) return Promise.resolve();
+    const origin = parseUrl(first.url);
     const exclusive = origin.tls ? options.exclusive : undefined;
     let session: UploadSession;
     let chain = (exclusive ? exclusive.pause() : Promise.resolve()).then(() => {
       session = options.openSession(origin);
     });
-    granted.forEach((job) => {
-      chain = chain.then(() => upload(session, job));
+    events.forEach((event, i) => {
+      const grant = grants[i];
+      if (grant) chain = chain.then(() => upload(session, event, grant));
     });
     // Nothing above rejects once MQTT is paused, so it is always resumed.
     return chain
@@ -182,42 +183,30 @@ export function createUploader(options: UploaderOptions): Uploader {
   return {
     run() {
       const now = options.now();
-      const jobs: Job[] = running
+      const events: UploadEvent[] = running
         ? []
         : log
             .closedFiles()
             .filter((file) => !backoffs[file.path] || backoffs[file.path].due <= now)
             .slice(0, settings.batch || 4)
-            .map((file) => ({
-              path: file.path,
-              size: file.size,
-              event: { type: "upload", file: file.path, key: file.path.substring(1), size: file.size, outcome: "failed" },
-            }));
-      if (!jobs.length) return Promise.resolve(false);
+            .map((file) => ({ type: "upload", file: file.path, key: file.path.slice(1), size: file.size, outcome: "failed" }));
+      if (!events.length) return Promise.resolve(false);
       running = true;
       // Every URL first: on a board with one TLS session, MQTT is about to be paused.
-      return Promise.all(
-        jobs.map((job) =>
-          options.presign(job.event.key, job.size).then(
-            (grant) => {
-              job.grant = grant;
-            },
-            (why) => failed(job, why),
-          ),
-        ),
-      )
-        .then(() => transfer(jobs))
+      return Promise.all(events.map((event) => options.presign(event.key, event.size).then(undefined, (why) => failed(event, why))))
+        .then((grants) => transfer(events, grants))
         .then(undefined, (error) => log.warn("upload round failed:", error))
         .then(() => {
           running = false;
-          const stored = jobs.filter((job) => {
-            options.report(job.event);
-            return job.event.outcome === "stored";
-          }).length;
+          let stored = 0;
+          events.forEach((event) => {
+            options.report(event);
+            if (event.outcome === "stored") stored++;
+          });
           // Retired files have left the log folder.
-          const waiting = log.closedFiles().length;
-          log.info("upload round:", stored, "stored,", jobs.length - stored, "failed,", waiting, "waiting");
-          options.report({ type: "round", stored: stored, failed: jobs.length - stored, waiting: waiting });
+          const round: RoundEvent = { type: "round", stored: stored, failed: events.length - stored, waiting: log.closedFiles().length };
+          log.info("upload round", round);
+          options.report(round);
           return true;
         });
     },

@@ -23,7 +23,8 @@ export interface JobRequest {
 }
 
 export interface Job {
-  timeouts?: { connect?: number; head?: number; idle?: number };
+  /** The session's timeout, ms. */
+  timeout?: number;
   requests: JobRequest[];
 }
 

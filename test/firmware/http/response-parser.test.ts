@@ -150,9 +150,9 @@ describe("the response parser refuses", () => {
     ["a Content-Length that is not a number", "HTTP/1.1 200 OK\r\nContent-Length: 1e3\r\n\r\n", "bad HTTP response: Content-Length 1e3"],
     ["a negative Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad HTTP response: Content-Length -1"],
     ["a chunk size that is not hex", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad HTTP response: zz"],
-    ["a chunk longer than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", "bad HTTP response: chunk longer than its size"],
+    ["a chunk longer than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", "bad HTTP response: chunk overrun"],
     ["a switch of protocols", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "bad HTTP response: status 101"],
-    ["bytes after the response", responses.RGW_PUT_OK + "HTTP/1.1 200 OK\r\n", "bad HTTP response: data after the end"],
+    ["bytes after the response", responses.RGW_PUT_OK + "HTTP/1.1 200 OK\r\n", "bad HTTP response: extra data"],
   ];
   for (const [what, bytes, message] of cases) {
     it(what, () => {

@@ -116,7 +116,7 @@ describe("the device HTTP client against scripted servers", () => {
   it("times out a response that stops mid-body and closes the connection", async () => {
     const { server, origin } = await serve((_, socket) => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789"));
     const started = Date.now();
-    const { results } = await runJob({ timeouts: { idle: 300 }, requests: [{ method: "GET", url: origin + "/slow" }] });
+    const { results } = await runJob({ timeout: 300, requests: [{ method: "GET", url: origin + "/slow" }] });
     expect(results[0]!.error).toBe(`127.0.0.1:${new URL(origin).port}: no progress for 300 ms while receiving`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     await server.closed(1);
@@ -124,7 +124,7 @@ describe("the device HTTP client against scripted servers", () => {
 
   it("times out a server that reads the request and never answers, and closes the connection", async () => {
     const { server, origin } = await serve(() => {});
-    const { results } = await runJob({ timeouts: { head: 300 }, requests: [{ method: "GET", url: origin + "/silent" }] });
+    const { results } = await runJob({ timeout: 300, requests: [{ method: "GET", url: origin + "/silent" }] });
     expect(results[0]!.error).toBe(`127.0.0.1:${new URL(origin).port}: no progress for 300 ms while waiting`);
     await server.closed(1);
   });

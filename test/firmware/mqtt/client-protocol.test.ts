@@ -110,7 +110,7 @@ describe("the MQTT client against a scripted broker", () => {
     first.send(Buffer.from([0x30, 0xa0, 0x8d, 0x06]));
     await first.closed;
     await device.waitFor("MQTT close ");
-    expect(device.closeReasons()).toEqual(["MQTT: 100004-byte packet over maxPacketSize 256"]);
+    expect(device.closeReasons()).toEqual(["MQTT: packet too big: 100004 > 256"]);
 
     const second = await broker.connection(2);
     await second.accept();
@@ -121,11 +121,11 @@ describe("the MQTT client against a scripted broker", () => {
   });
 
   const badAnswers: [string, Buffer, RegExp][] = [
-    ["a Remaining Length of five bytes", Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]), /^MQTT: Remaining Length over 4 bytes$/],
-    ["a PUBACK with reserved flags set", Buffer.from([0x42, 0x02, 0x00, 0x01]), /^MQTT: bad packet 66\/2 from broker$/],
-    ["a PUBLISH with QoS 3", Buffer.from([0x36, 0x03, 0x00, 0x01, 0x74]), /^MQTT: bad QoS 3 from broker$/],
-    ["a PUBLISH whose topic runs past its end", Buffer.from([0x30, 0x03, 0x00, 0x09, 0x74]), /^MQTT: bad PUBLISH from broker$/],
-    ["a PUBREC, never asked for", Buffer.from([0x50, 0x02, 0x00, 0x01]), /^MQTT: bad packet 80\/2 from broker$/],
+    ["a Remaining Length of five bytes", Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]), /^MQTT: bad Remaining Length$/],
+    ["a PUBACK with reserved flags set", Buffer.from([0x42, 0x02, 0x00, 0x01]), /^MQTT: bad packet 66\/2$/],
+    ["a PUBLISH with QoS 3", Buffer.from([0x36, 0x03, 0x00, 0x01, 0x74]), /^MQTT: bad QoS 3$/],
+    ["a PUBLISH whose topic runs past its end", Buffer.from([0x30, 0x03, 0x00, 0x09, 0x74]), /^MQTT: bad PUBLISH$/],
+    ["a PUBREC, never asked for", Buffer.from([0x50, 0x02, 0x00, 0x01]), /^MQTT: bad packet 80\/2$/],
   ];
   it("drops the connection on every malformed packet and reconnects", async () => {
     const { broker, device } = await setUp();

@@ -62,19 +62,10 @@ export const FIXTURES: Fixture[] = [
     },
   },
   {
-    name: "CONNECT with user name and binary password, keep-alive off",
-    bytes: "101b00044d51545404c20000000164000475736572000600ff0180fe7f",
-    encode: connect({ clientId: "d", cleanSession: true, keepalive: 0, username: "user", password: "\x00\xff\x01\x80\xfe\x7f" }),
-    reference: {
-      cmd: "connect",
-      protocolId: "MQTT",
-      protocolVersion: 4,
-      clean: true,
-      clientId: "d",
-      keepalive: 0,
-      username: "user",
-      password: bin("\x00\xff\x01\x80\xfe\x7f"),
-    },
+    name: "CONNECT, keep-alive off",
+    bytes: "100d00044d51545404020000000164",
+    encode: connect({ clientId: "d", cleanSession: true, keepalive: 0 }),
+    reference: { cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: "d", keepalive: 0 },
   },
   {
     name: "CONNECT with an empty client id and a QoS 0 will",
