@@ -1,5 +1,5 @@
-// The device's settings, written into Storage by provisioning (`ferry
-// provision`, or the local stack for emulated devices) and read at boot.
+// The device's settings, written into Storage by provisioning (today the
+// local stack does it for emulated devices) and read at boot.
 // Credentials sit in their own Storage files, as DER binary strings, so the
 // app can hand them to tls.connect without copying them into RAM.
 
