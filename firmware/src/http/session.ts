@@ -209,9 +209,9 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
         },
       },
     ));
-    // Written before the socket is up, the head leaves with the first send,
-    // and the engine then reports no drain of its own: every drain means
-    // that everything written has gone out.
+    // Written before the socket is up, the head leaves once it connects and
+    // one drain follows when it has gone out; from then on every drain means
+    // that everything written so far has left (docs/engine.md, "Sockets").
     sendMore();
   }
 

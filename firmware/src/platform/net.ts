@@ -16,8 +16,7 @@ export const connect: Connector = (target, events) => {
     const options: TlsConnectOptions = { host: target.host, port: target.port };
     const credentials = target.tls;
     // The engine parses a field that is present but undefined, and fails:
-    // only the credentials that are set are passed. (It may also refuse to
-    // iterate over undefined, hence the test.)
+    // only the credentials that are set are passed.
     if (credentials) {
       for (const field in credentials) {
         const value = credentials[field as keyof TlsCredentials];
@@ -43,8 +42,8 @@ export const connect: Connector = (target, events) => {
   });
   socket.on("close", (hadError) => close(!!hadError));
   const connection: Connection = {
-    // The emulated engine throws on a write to a closed socket; a closed
-    // connection swallows it, as the interface promises nothing more anyway.
+    // The engine throws `This socket is closed` on a write after the close;
+    // a closed connection swallows the write, as the interface allows.
     write: (data) => {
       if (!closed) socket.write(data);
     },

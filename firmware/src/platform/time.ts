@@ -1,4 +1,5 @@
-// Time on the engine: getTime() is seconds since boot, with fractions.
+// Time on the engine: getTime() is seconds, with fractions, since boot until
+// something sets the clock, then since 1970.
 
 /** Resolves after `ms` milliseconds (a timer; the engine has no other way to wait). */
 export function sleep(ms: number): Promise<void> {
@@ -7,13 +8,21 @@ export function sleep(ms: number): Promise<void> {
   });
 }
 
-/** Milliseconds since boot. */
+/** Milliseconds on the engine's clock (see above). */
 export function now(): number {
   return getTime() * 1000;
 }
 
 /** Runs `task` once after `ms` milliseconds; the returned function cancels it. */
 export function after(ms: number, task: () => void): () => void {
-  const timer = setTimeout(task, ms);
-  return () => clearTimeout(timer);
+  let timer: number | undefined = setTimeout(() => {
+    timer = undefined;
+    task();
+  }, ms);
+  // The engine gives a fired timer's id to the next new timer: cancelling
+  // after the task ran would clear someone else's timer.
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
 }

@@ -1,8 +1,9 @@
 // The ESP32's Wi-Fi station (`require("Wifi")`). Its connect callback runs
-// only once the station has an address; a failed attempt calls nothing and
-// emits `disconnected` instead, as does a link lost later (docs/emulator.md,
-// "Wi-Fi"). So every retry starts from `disconnected`, with a wait doubling
-// to a minute, and one more retry after a minute of silence.
+// once the station has an address; on the ESP32 port a failed attempt may
+// call nothing and emit `disconnected` instead, as does a link lost later
+// (docs/emulator.md, "Wi-Fi"). So every retry starts from `disconnected`,
+// with a wait doubling to a minute, and one more retry after a minute of
+// silence; an error given to the callback only ends that attempt.
 
 const MAX_WAIT = 60000;
 

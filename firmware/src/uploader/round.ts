@@ -87,7 +87,7 @@ export function createUploader(options: UploaderOptions): Uploader {
    * session. An expired URL is no fault of the file: no backoff for it.
    */
   function failed(event: UploadEvent, why: unknown): void {
-    const text = typeof why === "string" ? why : "network: " + (why as Error).message;
+    const text = typeof why === "string" ? why : "network: " + (why && (why as Error).message);
     const path = event.file;
     const last = backoffs[path];
     log.warn("upload failed", path, text);
@@ -172,11 +172,15 @@ export function createUploader(options: UploaderOptions): Uploader {
       const grant = grants[i];
       if (grant) chain = chain.then(() => upload(session, event, grant));
     });
-    // Nothing above rejects once MQTT is paused, so it is always resumed.
+    // MQTT comes back however the uploads end.
+    const resume = () => {
+      if (exclusive) exclusive.resume();
+    };
     return chain
       .then(() => session.close())
-      .then(() => {
-        if (exclusive) exclusive.resume();
+      .then(resume, (error) => {
+        resume();
+        throw error;
       });
   }
 

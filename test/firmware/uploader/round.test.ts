@@ -15,8 +15,8 @@ const S3RVER_EXPIRED = "<Error><Code>AccessDenied</Code><Message>Request has exp
 const BAD_SIGNATURE = "<Error><Code>SignatureDoesNotMatch</Code><Message></Message></Error>";
 
 type Answer = Partial<HttpResponse> | Error;
-/** How the fake bucket answers a request for a key: by method. */
-type Script = { PUT?: Answer; GET?: Answer };
+/** How the fake bucket answers a request for a key, by method: an answer, an error to reject with, or null (a rejection without a reason). */
+type Script = { PUT?: Answer | null; GET?: Answer | null };
 
 function grantFor(key: string, size: number, id: number, url = STORE): PresignGrant {
   return {
@@ -62,7 +62,7 @@ function setup(options: { settings?: UploadSettings; exclusive?: boolean; files?
           const key = request.target.slice("/devices/dev/".length, request.target.indexOf("?"));
           steps.push(`${request.method} ${key}${request.headers?.["Range"] ? " " + request.headers["Range"] : ""}`);
           const scripted = scripts[key]?.[request.method as "PUT" | "GET"];
-          if (scripted instanceof Error) return Promise.reject(scripted);
+          if (scripted instanceof Error || scripted === null) return Promise.reject(scripted);
           if (request.method === "PUT") {
             let body = "";
             for (let piece = request.body!.read(request.chunkSize!); piece; piece = request.body!.read(request.chunkSize!)) body += piece;
@@ -229,6 +229,7 @@ describe("a file is never retired unless the bucket holds all of it", () => {
     ["the range does not start at 0", { GET: { headers: { "content-range": "bytes 1-1/2100" } } }, "size-mismatch"],
     ["the size check had no Content-Range", { GET: { headers: {} } }, "size-mismatch"],
     ["the size check timed out", { GET: new Error("bucket.example:9443: no progress for 30000 ms while waiting") }, "network"],
+    ["the PUT failed without saying why", { PUT: null }, "network"],
   ];
 
   it.each(failures)("%s", async (_name, script, reason) => {
