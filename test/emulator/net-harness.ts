@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { BoardDefinition } from "../../host-tools/src/boards/types.js";
 import { DEFAULT_SOCKET_BUFFER_BUDGET, VARIABLE_STORE } from "../../host-tools/src/engine/profile.js";
 import { EngineOutOfMemory, VariableStore, type DeviceRuntime } from "../../host-tools/src/emulator/runtime.js";
+import { listenOnLoopback } from "../support/ports.js";
 
 export class TestDevice implements DeviceRuntime {
   readonly board: BoardDefinition;
@@ -141,7 +142,7 @@ export function watch(
 
 /** A listening Node server on 127.0.0.1 and its port. */
 export async function listen<T extends net.Server>(server: T): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await listenOnLoopback(server);
   return (server.address() as net.AddressInfo).port;
 }
 
@@ -175,6 +176,34 @@ export function turn(): Promise<void> {
 }
 
 /** Every byte value 0-255 as an engine (binary) string. */
+/** A binary body with every byte value, different at each offset. */
+export function binaryBody(length: number): string {
+  let text = "";
+  for (let i = 0; i < length; i += 1) text += String.fromCharCode((i * 31 + (i >> 8)) & 0xff);
+  return text;
+}
+
+/**
+ * Writes `body` in `chunk`-byte pieces, each on `drain`, then ends, as device
+ * code must. The engine fires drain with connect when nothing is waiting:
+ * that starts it.
+ */
+export function writeOnDrain(
+  socket: { on(event: "drain", listener: () => void): void; write(data: string): boolean; end(): void },
+  body: string,
+  chunk: number,
+): void {
+  let offset = 0;
+  socket.on("drain", () => {
+    if (offset >= body.length) {
+      socket.end();
+      return;
+    }
+    socket.write(body.slice(offset, offset + chunk));
+    offset += chunk;
+  });
+}
+
 export function allByteValues(): string {
   let text = "";
   for (let code = 0; code < 256; code += 1) text += String.fromCharCode(code);

@@ -6,6 +6,7 @@ import { EngineOutOfMemory } from "../../host-tools/src/emulator/runtime.js";
 import {
   TestDevice,
   allByteValues,
+  binaryBody,
   closeServer,
   listen,
   nextConnection,
@@ -13,6 +14,7 @@ import {
   turn,
   unusedPort,
   watch,
+  writeOnDrain,
 } from "./net-harness.js";
 
 const servers: net.Server[] = [];
@@ -33,13 +35,6 @@ function boot(options?: ConstructorParameters<typeof TestDevice>[0]) {
   const device = new TestDevice(options);
   devices.push(device);
   return { device, ...createNetModules(device) };
-}
-
-/** A binary body with every byte value, different at each offset. */
-function binaryBody(length: number): string {
-  let text = "";
-  for (let i = 0; i < length; i += 1) text += String.fromCharCode((i * 31 + (i >> 8)) & 0xff);
-  return text;
 }
 
 describe("net.connect on the emulated engine", () => {
@@ -100,16 +95,7 @@ describe("net.connect on the emulated engine", () => {
     const body = binaryBody(200 * 1024);
     const socket = engineNet.connect({ host: "127.0.0.1", port })!;
     const log = watch(socket);
-    let offset = 0;
-    // The engine fires drain with connect when nothing is waiting: that starts the upload.
-    socket.on("drain", () => {
-      if (offset >= body.length) {
-        socket.end();
-        return;
-      }
-      socket.write(body.slice(offset, offset + 2048));
-      offset += 2048;
-    });
+    writeOnDrain(socket, body, 2048);
     const received = receiveAll(await accepted);
 
     expect(await log.closed).toBe(false);

@@ -3,10 +3,11 @@
 import net from "node:net";
 import { onTestFinished, expect, test } from "vitest";
 import { bootDevice } from "./fixture.js";
+import { listenOnLoopback } from "../support/ports.js";
 
 async function silentServer(): Promise<number> {
   const server = net.createServer((socket) => socket.on("data", () => undefined));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await listenOnLoopback(server);
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   server.on("connection", (socket) => onTestFinished(() => {
     socket.destroy();

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { expect, onTestFinished, test } from "vitest";
 import { createRunCommand } from "../../host-tools/src/cli/commands/run.js";
 import { temporaryDirectory } from "./fixture.js";
+import { listenOnLoopback } from "../support/ports.js";
 
 function runner(options: { stopWhen?: (stdout: string) => boolean } = {}) {
   let stdout = "";
@@ -79,7 +80,7 @@ test("exits 1 when the device runs out of memory", async () => {
   const server = net.createServer((socket) => onTestFinished(() => {
     socket.destroy();
   }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await listenOnLoopback(server);
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const port = (server.address() as net.AddressInfo).port;
   const app = bundle(`

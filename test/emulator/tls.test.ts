@@ -11,6 +11,7 @@ import { createNetModules, EngineInternalError } from "../../host-tools/src/emul
 import {
   TestDevice,
   allByteValues,
+  binaryBody,
   closeServer,
   listen,
   makeTestPki,
@@ -18,6 +19,7 @@ import {
   receiveAll,
   turn,
   watch,
+  writeOnDrain,
   type TestPki,
 } from "./net-harness.js";
 
@@ -254,19 +256,10 @@ describe("tls.connect on the emulated engine", () => {
     const { server, port } = await startServer();
     const secured = nextConnection<tls.TLSSocket>(server, "secureConnection");
     const { device, tls: engineTls, monitor } = boot();
-    let body = "";
-    for (let i = 0; i < 200 * 1024; i += 1) body += String.fromCharCode((i * 7 + (i >> 9)) & 0xff);
+    const body = binaryBody(200 * 1024);
     const socket = engineTls.connect({ host: "127.0.0.1", port })!;
     const log = watch(socket);
-    let offset = 0;
-    socket.on("drain", () => {
-      if (offset >= body.length) {
-        socket.end();
-        return;
-      }
-      socket.write(body.slice(offset, offset + 2048));
-      offset += 2048;
-    });
+    writeOnDrain(socket, body, 2048);
     const received = receiveAll(await secured);
 
     expect(await log.closed).toBe(false);

@@ -11,6 +11,7 @@ import tls from "node:tls";
 import { presignGrant, presignRefusal, presignReplyJson, type PresignReply } from "../../firmware/src/protocol/presign-reply.js";
 import type { PutRequest } from "../../firmware/src/protocol/presign.js";
 import { presignReplyMac } from "../../host-tools/src/presigner/keys.js";
+import { listenOnLoopback } from "../support/ports.js";
 
 export type ForgeryKind =
   /** A grant for the decoy with a MAC of random bytes. */
@@ -43,7 +44,7 @@ export class Decoy extends EventEmitter {
 
   static async start(cert: string, key: string): Promise<Decoy> {
     const decoy = new Decoy(tls.createServer({ cert, key }));
-    await new Promise<void>((resolve) => decoy.server.listen(0, "127.0.0.1", resolve));
+    await listenOnLoopback(decoy.server);
     return decoy;
   }
 

@@ -14,6 +14,7 @@ import { EventEmitter } from "node:events";
 import net from "node:net";
 import tls from "node:tls";
 import { RequestFramer, ResponseFramer, type Piece, type RequestHead, type ResponseHead } from "./http-framing.js";
+import { listenOnLoopback } from "../support/ports.js";
 
 /** What the proxy does to one request and its answer. */
 export type HttpFault =
@@ -97,13 +98,7 @@ export class StoreProxy extends EventEmitter {
   static async start(options: StoreProxyOptions): Promise<StoreProxy> {
     const server = tls.createServer({ cert: options.cert, key: options.key });
     const proxy = new StoreProxy(server, options);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await listenOnLoopback(server);
     return proxy;
   }
 

@@ -3,6 +3,7 @@ import { Buffer } from "node:buffer";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FaultProxy } from "./fault-proxy.js";
+import { listenOnLoopback } from "./ports.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -17,7 +18,7 @@ async function echoServer(): Promise<{ port: number; sockets: net.Socket[] }> {
     socket.on("error", () => {});
     socket.pipe(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await listenOnLoopback(server);
   cleanups.push(async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,6 +12,7 @@
  */
 import { EventEmitter } from "node:events";
 import net from "node:net";
+import { listenOnLoopback } from "./ports.js";
 
 export type Direction = "up" | "down";
 
@@ -192,13 +193,7 @@ export class FaultProxy extends EventEmitter {
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
     const server = net.createServer();
     const proxy = new FaultProxy(server, options, options.record ?? false);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await listenOnLoopback(server);
     return proxy;
   }
 

@@ -67,3 +67,16 @@ function accepts(port: number): Promise<boolean> {
     });
   });
 }
+
+/** Starts `server` on a free loopback port; rejects if it cannot bind. Resolves to the port. */
+export function listenOnLoopback(server: Server): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (address === null || typeof address === "string") reject(new Error("listener has no TCP address"));
+      else resolve(address.port);
+    });
+  });
+}

@@ -6,6 +6,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_BOARD } from "../../../host-tools/src/emulator/index.js";
 import { runJob } from "./device-job.js";
+import { listenOnLoopback } from "../../support/ports.js";
 
 interface ReceivedRequest {
   head: string;
@@ -63,7 +64,7 @@ class ScriptedServer {
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    await listenOnLoopback(this.server);
     return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
   }
 

@@ -4,6 +4,7 @@
 import { Buffer } from "node:buffer";
 import net from "node:net";
 import mqttPacket, { type Packet } from "mqtt-packet";
+import { listenOnLoopback } from "../../support/ports.js";
 
 export class ScriptedConnection {
   /** Packets received and not yet taken by `next`. */
@@ -99,7 +100,7 @@ export class ScriptedBroker {
 
   static async start(): Promise<ScriptedBroker> {
     const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await listenOnLoopback(server);
     return new ScriptedBroker(server);
   }
 
