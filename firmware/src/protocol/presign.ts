@@ -1,7 +1,7 @@
 // Presign requests: what a device sends on `<prefix>/<dev>/presign`.
 // docs/protocol.md shows every message; this module is its one definition,
 // compiled into the device bundle and into the service.
-import { isIdCharacter } from "./topics.js";
+import { isId } from "./topics.js";
 import { keyProblem, type BucketLayout } from "./keys.js";
 
 export const MAX_REQUEST_ID_LENGTH = 32;
@@ -65,11 +65,7 @@ const FIELDS = ["id", "op", "key", "size"];
 
 /** 1 to 32 characters of A-Z a-z 0-9 _ -. */
 export function isRequestId(text: string): boolean {
-  if (text.length < 1 || text.length > MAX_REQUEST_ID_LENGTH) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (!isIdCharacter(text.charCodeAt(i))) return false;
-  }
-  return true;
+  return isId(text, MAX_REQUEST_ID_LENGTH);
 }
 
 /** The JSON a device sends: fields in the documented order, `size` only for a put. */

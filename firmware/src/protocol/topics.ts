@@ -17,15 +17,19 @@ export type DeviceChannel = "presign" | "presign/reply" | "ota" | "state" | "eve
  * can be neither an MQTT wildcard nor a path segment such as "..".
  */
 export function isDeviceId(text: string): boolean {
-  if (text.length < 1 || text.length > MAX_DEVICE_ID_LENGTH) return false;
+  return isId(text, MAX_DEVICE_ID_LENGTH);
+}
+
+/** 1 to `maxLength` characters of A-Z a-z 0-9 _ -: device ids and request ids. */
+export function isId(text: string, maxLength: number): boolean {
+  if (text.length < 1 || text.length > maxLength) return false;
   for (let i = 0; i < text.length; i++) {
     if (!isIdCharacter(text.charCodeAt(i))) return false;
   }
   return true;
 }
 
-/** A-Z a-z 0-9 _ -: the characters of device ids and request ids. */
-export function isIdCharacter(code: number): boolean {
+function isIdCharacter(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || // 0-9
     (code >= 65 && code <= 90) || // A-Z
