@@ -10,6 +10,7 @@ export const CLIENT_KEY_FILE = "ferry.key"; // DER
 export const CLIENT_CERT_FILE = "ferry.crt"; // DER
 export const CA_CERT_FILE = "ferry.ca"; // DER (the engine does not verify it)
 
+/** The JSON in CONFIG_FILE. @wire */
 export interface DeviceConfig {
   deviceId: string;
   /** Topic prefix; default "ferry". */

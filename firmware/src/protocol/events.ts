@@ -5,7 +5,7 @@
 export const STATE_ONLINE = "online";
 export const STATE_OFFLINE = "offline";
 
-/** One file's upload, as the device saw it. */
+/** One file's upload, as the device saw it. @wire */
 export interface UploadEvent {
   type: "upload";
   /** Path on the SD card. */
@@ -19,7 +19,7 @@ export interface UploadEvent {
   reason?: string;
 }
 
-/** The end of an upload round. */
+/** The end of an upload round. @wire */
 export interface RoundEvent {
   type: "round";
   stored: number;

@@ -5,7 +5,7 @@ import type { PresignErrorCode, PresignOp, PresignRequest } from "./presign.js";
 
 export type HttpMethod = "PUT" | "GET" | "HEAD";
 
-/** A granted request: where to send the device's own HTTP request, and how. */
+/** A granted request: where to send the device's own HTTP request, and how. @wire */
 export interface PresignGrant {
   id: string;
   ok: true;
@@ -22,6 +22,7 @@ export interface PresignGrant {
   check?: string;
 }
 
+/** @wire */
 export interface PresignRefusal {
   id: string;
   ok: false;

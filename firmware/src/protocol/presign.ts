@@ -8,7 +8,7 @@ export const MAX_REQUEST_ID_LENGTH = 32;
 
 export type PresignOp = "put" | "get" | "head";
 
-/** An upload of exactly `size` bytes under the device's own folder. */
+/** An upload of exactly `size` bytes under the device's own folder. @wire */
 export interface PutRequest {
   id: string;
   op: "put";
@@ -16,7 +16,7 @@ export interface PutRequest {
   size: number;
 }
 
-/** A download (or size check) of a release object. */
+/** A download (or size check) of a release object. @wire */
 export interface ReadRequest {
   id: string;
   op: "get" | "head";

@@ -14,6 +14,7 @@ import { fillArrayHoles } from "../gate/array-holes.js";
 import { RESERVED_NAMES, TAKEN_GLOBALS } from "../engine/profile.js";
 import { checkBundle, formatFinding, type GateResult } from "../gate/index.js";
 import { FIRMWARE_DIR, PACKAGE_ROOT } from "../paths.js";
+import { shortenableProperties } from "./property-names.js";
 
 // The plugin's types describe its CommonJS build; loaded as ESM, its default
 // export is the plugin function itself.
@@ -40,6 +41,11 @@ export interface FirmwareBuildOptions {
    * which the engine cannot parse. Only tests turn this off.
    */
   fillHoles?: boolean;
+  /**
+   * Shorten the property names no code outside the bundle sees
+   * (property-names.ts); on unless `minify` is false.
+   */
+  shortenProperties?: boolean;
 }
 
 export interface FirmwareBuild {
@@ -85,19 +91,29 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
 /** Compiles, minifies and gates without judging the result (tests use this directly). */
 export async function compileFirmware(options: FirmwareBuildOptions): Promise<FirmwareBuild> {
   const bundled = await bundle(options);
-  const code = await shrink(bundled, options);
+  const code = await shrink(bundled.code, bundled.properties, options);
   const file = options.outFile ? relative(process.cwd(), options.outFile) : "bundle.js";
   return { code, bytes: Buffer.byteLength(code), outFile: options.outFile, gate: checkBundle(code, { file }) };
 }
 
-async function bundle(options: FirmwareBuildOptions): Promise<string> {
+async function bundle(options: FirmwareBuildOptions): Promise<{ code: string; properties: string[] }> {
   const entry = resolve(options.entry);
   const project = await projectFor(options.tsconfig ?? DEFAULT_TSCONFIG, entry, options);
   try {
-    return await bundleProject(entry, project.tsconfig, options);
+    const code = await bundleProject(entry, project.tsconfig, options);
+    const shorten = options.shortenProperties ?? options.minify !== false;
+    return { code, properties: shorten ? shortenableProperties(typeProgram(project.rootNames, project.compilerOptions)) : [] };
   } finally {
     await project.dispose();
   }
+}
+
+/** The last program checked: the next build reuses its unchanged files (tests build many apps in one process). */
+let lastProgram: ts.Program | undefined;
+
+function typeProgram(rootNames: string[], options: ts.CompilerOptions): ts.Program {
+  lastProgram = ts.createProgram({ rootNames, options: { ...options, noEmit: true }, oldProgram: lastProgram });
+  return lastProgram;
 }
 
 /**
@@ -106,7 +122,11 @@ async function bundle(options: FirmwareBuildOptions): Promise<string> {
  * apps outside the tsconfig's folders build; leaving the tsconfig's other
  * sources out keeps one app's build from failing on another app's errors.
  */
-async function projectFor(tsconfig: string, entry: string, options: FirmwareBuildOptions): Promise<{ tsconfig: string; dispose(): Promise<void> }> {
+async function projectFor(
+  tsconfig: string,
+  entry: string,
+  options: FirmwareBuildOptions,
+): Promise<{ tsconfig: string; rootNames: string[]; compilerOptions: ts.CompilerOptions; dispose(): Promise<void> }> {
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
@@ -122,7 +142,12 @@ async function projectFor(tsconfig: string, entry: string, options: FirmwareBuil
     project,
     JSON.stringify({ extends: resolve(tsconfig), compilerOptions: { paths: { tslib: [helpers] } }, files: [...declarations, entry], include: [] }),
   );
-  return { tsconfig: project, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    tsconfig: project,
+    rootNames: [...declarations, entry],
+    compilerOptions: { ...parsed.options, paths: { ...parsed.options.paths, tslib: [helpers] } },
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 async function bundleProject(entry: string, tsconfig: string, options: FirmwareBuildOptions): Promise<string> {
@@ -157,7 +182,7 @@ async function bundleProject(entry: string, tsconfig: string, options: FirmwareB
   }
 }
 
-async function shrink(code: string, options: FirmwareBuildOptions): Promise<string> {
+async function shrink(code: string, properties: string[], options: FirmwareBuildOptions): Promise<string> {
   const hoist = options.hoist ?? true;
   const readable = options.minify === false;
   const reserved = [...RESERVED_NAMES, ...Object.keys(TAKEN_GLOBALS)];
@@ -178,7 +203,16 @@ async function shrink(code: string, options: FirmwareBuildOptions): Promise<stri
       // hoist_vars fixes: on the engine that assignment makes a global.
       inline: 1,
     },
-    mangle: readable ? false : { reserved },
+    mangle: readable
+      ? false
+      : {
+          reserved,
+          // Only names the type checker showed never leave the bundle; quoted
+          // names never. `builtins` lets terser shorten names it would keep
+          // for the browser's DOM (status, body, close, ...), none of which
+          // the engine has.
+          properties: properties.length ? { regex: new RegExp(`^(?:${properties.join("|")})$`), keep_quoted: true, builtins: true, reserved } : false,
+        },
     format: { ascii_only: true, beautify: readable, comments: false },
   };
   const result = await minify(code, terserOptions);
