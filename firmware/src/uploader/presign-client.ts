@@ -4,8 +4,7 @@
 // since the engine's TLS accepts any server (docs/engine.md).
 import type { Sha256 } from "../crypto/hmac.js";
 import { verifyPresignReply } from "../crypto/reply-mac.js";
-import { parsePresignReply, type PresignGrant, type PresignReply } from "../protocol/presign-reply.js";
-import { presignRequestJson } from "../protocol/presign.js";
+import type { PresignGrant, SignedPresignReply } from "../protocol/presign-reply.js";
 
 export interface PresignClientOptions {
   deviceId: string;
@@ -35,7 +34,7 @@ export interface PresignClient {
 
 export function createPresignClient(options: PresignClientOptions): PresignClient {
   /** Requests waiting for their reply; undefined settles one as unsent. */
-  const waiting: { [id: string]: (reply: PresignReply | undefined) => void } = {};
+  const waiting: { [id: string]: (reply: SignedPresignReply | undefined) => void } = {};
   let count = 0;
 
   return {
@@ -50,22 +49,36 @@ export function createPresignClient(options: PresignClientOptions): PresignClien
           delete waiting[id];
           cancel();
           if (!reply) reject("offline");
-          else if (!reply.ok) reject("presign-" + reply.error + ": " + reply.message);
-          else if (reply.op === "put" && reply.key === key && reply.headers["Content-Length"] === "" + size && reply.check) resolve(reply);
+          else if (reply.ok === false) reject("presign-" + reply.error + ": " + reply.message);
+          // The MAC covers Content-Length alone, so no other header may reach the request.
+          else if (
+            reply.ok === true &&
+            reply.op === "put" &&
+            reply.key === key &&
+            typeof reply.url == "string" &&
+            typeof reply.check == "string" &&
+            Object.keys(reply.headers).join() === "Content-Length" &&
+            reply.headers["Content-Length"] === "" + size
+          )
+            resolve(reply);
           else reject("bad-grant");
         };
-        options.send(presignRequestJson({ id: id, op: "put", key: key, size: size })).then((sent) => {
+        options.send(JSON.stringify({ id: id, op: "put", key: key, size: size })).then((sent) => {
           if (!sent && waiting[id]) waiting[id](undefined);
         });
       });
     },
 
     receive(payload) {
-      const reply = parsePresignReply(payload);
-      const settle = reply && waiting[reply.id];
-      // Unknown ids (late, or another boot's) and forged MACs are dropped:
-      // the real reply may still come before the timeout.
-      if (reply && settle && verifyPresignReply(reply, options.deviceId, options.deviceKey, options.sha256)) settle(reply);
+      // Unknown ids (late, or another boot's), forged MACs and malformed
+      // replies are dropped: the real reply may still come before the timeout.
+      try {
+        const reply = JSON.parse(payload) as SignedPresignReply;
+        const settle = waiting[reply.id];
+        if (settle && verifyPresignReply(reply, options.deviceId, options.deviceKey, options.sha256)) settle(reply);
+      } catch (malformed) {
+        // Not JSON, or a grant without headers: nothing to settle.
+      }
     },
   };
 }

@@ -98,6 +98,32 @@ describe("the presign client", () => {
     expect(await pending).toEqual({ reason: "bad-grant" });
   });
 
+  it("refuses a genuine grant that carries a header its MAC does not cover, or fields of the wrong type", async () => {
+    const { client, requests } = setup();
+    const extraHeader = outcome(client.put("logs/d.log", 10));
+    const wrongType = outcome(client.put("logs/e.log", 10));
+    await Promise.resolve();
+    const [first, second] = (await presignerReplies(DEVICE, requests())).map((reply) => JSON.parse(reply) as { [field: string]: unknown });
+    // The MAC covers Content-Length only: another header would reach the bucket unchecked.
+    client.receive(JSON.stringify({ ...first, headers: { "Content-Length": "10", "x-amz-acl": "public-read" } }));
+    // The same MAC input ("10" either way), but not the grant the MAC was made for.
+    client.receive(JSON.stringify({ ...second, headers: { "Content-Length": ["10"] } }));
+    expect(await extraHeader).toEqual({ reason: "bad-grant" });
+    expect(await wrongType).toEqual({ reason: "bad-grant" });
+  });
+
+  it("ignores replies that are not objects or lack what the MAC needs, without throwing", async () => {
+    const { client, clock, requests } = setup();
+    const pending = outcome(client.put("logs/f.log", 10));
+    await Promise.resolve();
+    const [genuine] = (await presignerReplies(DEVICE, requests())).map((reply) => JSON.parse(reply) as { [field: string]: unknown });
+    for (const payload of ["null", "7", '"text"', "[]", JSON.stringify({ ...genuine, headers: undefined }), JSON.stringify({ ...genuine, mac: 5 })]) {
+      expect(() => client.receive(payload)).not.toThrow();
+    }
+    clock.advance(TIMEOUT);
+    expect(await pending).toEqual({ reason: "presign-timeout" });
+  });
+
   it("fails at once when MQTT could not take the request", async () => {
     const { client, clock } = setup({ online: false });
     expect(await outcome(client.put("logs/c.log", 1))).toEqual({ reason: "offline" });
