@@ -83,7 +83,7 @@ function start(config: DeviceConfig, deviceKey: string): void {
   let online = false;
   let started = false;
   function round(): void {
-    log.info("status free", memory().free, "waiting", log.closedFiles().length);
+    log.info("status free", memory().free, "waiting", log.closedFiles(0).count);
     if (online) uploader.run();
   }
   mqtt.onConnect = () => {

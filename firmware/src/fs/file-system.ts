@@ -19,7 +19,7 @@ export interface FileReader {
 export interface FileSystem {
   /** Appends to a file, creating it if needed. */
   append(path: string, data: string): void;
-  /** Names in a directory, without "." and "..". */
+  /** Names in a directory; on the card a subdirectory lists "." and ".." too. */
   list(dir: string): string[];
   /** undefined when nothing is there. */
   stat(path: string): FileStat | undefined;

@@ -4,8 +4,6 @@
 // file; zero padding makes names sort in the order they were written, and
 // the 8.3 shape fits FAT even without long names.
 
-export const LOG_NAME_LENGTH = 12;
-
 export function logFileName(sequence: number): string {
   return String(sequence).padStart(8, "0") + ".log";
 }

@@ -1,4 +1,4 @@
-// The app's log: timestamped lines appended to numbered files in a folder on
+// The app's log: timestamped lines appended to numbered files in /logs on
 // the SD card (docs/device-logger.md). A file is written only while it is
 // the current one; once closed (rotated by size or age, or left behind by a
 // reboot) it never changes again, so it can be uploaded as it is. Lines wait
@@ -9,9 +9,7 @@
 // State lives in closure variables rather than object fields: the minifier
 // shortens those names, which keeps the logger's share of the bundle small.
 import type { FileSystem } from "../fs/file-system.js";
-import { LOG_NAME_LENGTH, logFileName, sequenceOf } from "./file-names.js";
-
-export type LogLevel = "debug" | "info" | "warn" | "error";
+import { logFileName, sequenceOf } from "./file-names.js";
 
 export interface LogClock {
   /** Milliseconds; since 1970 once the device's clock is set, since boot before. */
@@ -20,7 +18,7 @@ export interface LogClock {
   after(ms: number, task: () => void): () => void;
 }
 
-/** Where the next file number survives reboots (a StoredRecord in Storage on the device). */
+/** Where the numbers handed out so far survive reboots (a StoredRecord in Storage on the device). */
 export interface SequenceRecord {
   read(): { next: number } | undefined;
   write(value: { next: number }): void;
@@ -30,18 +28,12 @@ export interface LoggerOptions {
   files: FileSystem;
   clock: LogClock;
   sequence: SequenceRecord;
-  /** Default "/logs". */
-  dir?: string;
   /** A file is closed before a line would take it past this size. Default 64 KB. */
   maxFileBytes?: number;
   /** A file is closed once its first line is this old. Default 1 hour. */
   maxFileAgeMs?: number;
-  /** Buffered bytes that trigger a write at once. Default 1 KB. */
-  bufferBytes?: number;
   /** The longest a line waits in RAM. Default 5 s. */
   flushMs?: number;
-  /** Lines below this level are left out. Default "info". */
-  level?: LogLevel;
   /** Also sends every line here (the console), without its newline. */
   console?: (line: string) => void;
 }
@@ -52,15 +44,14 @@ export interface LogFile {
   size: number;
 }
 
-export interface LogStatus {
-  /** Lines lost since boot because the card failed. */
-  dropped: number;
-  /** The card's last error; undefined until one happens. */
-  lastError?: string;
+export interface ClosedFiles {
+  /** The oldest closed files `skip` let through, oldest first; at most the `max` asked for. */
+  files: LogFile[];
+  /** Every closed file on the card, skipped and left-over ones included. */
+  count: number;
 }
 
 export interface Logger {
-  debug(...parts: unknown[]): void;
   info(...parts: unknown[]): void;
   warn(...parts: unknown[]): void;
   /** Written to the card at once, with whatever is buffered. */
@@ -69,17 +60,24 @@ export interface Logger {
   flush(): void;
   /** Closes the current file now (before an upload round); the next line starts a new one. */
   rotate(): void;
-  /** The files that will not change again, oldest first: all but the one being written. */
-  closedFiles(): LogFile[];
-  status(): LogStatus;
+  /**
+   * The files that will not change again (all but the one being written).
+   * Only the `max` oldest that `skip` does not refuse are stat'ed and
+   * returned; the others are only counted, so the answer does not grow
+   * with the files waiting on the card. The folder's listing does, for the
+   * length of the call (docs/device-logger.md, "Memory").
+   */
+  closedFiles(max: number, skip?: (path: string) => boolean): ClosedFiles;
 }
 
-/** Upper case, as the lines show them; `LoggerOptions.level` names them in lower case. */
-const LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"];
-const WARN = 2;
-const ERROR = 3;
-/** The engine's path buffer holds 64 bytes with the terminating zero (docs/engine.md). */
-const MAX_PATH_LENGTH = 63;
+export const LOG_DIR = "/logs";
+/** File numbers reserved in Storage at a time. */
+export const NUMBER_BLOCK = 16;
+/** Upper case, as the lines show them. */
+const LEVELS = ["INFO", "WARN", "ERROR"];
+const WARN = 1;
+/** Buffered bytes that trigger a write at once. */
+const BUFFER_BYTES = 1024;
 
 export function createLogger(options: LoggerOptions): Logger {
   const files = options.files;
@@ -87,26 +85,33 @@ export function createLogger(options: LoggerOptions): Logger {
   const sequence = options.sequence;
   const toConsole = options.console;
   // 0 is no sensible value for any of these, so || picks the default.
-  const dir = options.dir || "/logs";
   const maxFileBytes = options.maxFileBytes || 65536;
   const maxFileAgeMs = options.maxFileAgeMs || 3600000;
-  const bufferBytes = options.bufferBytes || 1024;
   const flushMs = options.flushMs || 5000;
-  const minLevel = LEVELS.indexOf((options.level || "info").toUpperCase());
-  if (dir.length + 1 + LOG_NAME_LENGTH > MAX_PATH_LENGTH) throw new Error("log dir too long: " + dir);
 
   let pending = "";
   let pendingLines = 0;
-  let dropped = 0;
-  let reported = 0;
-  let lastError: string | undefined;
+  /** Lines lost since the last write that worked, and the card's error. */
+  let lost = 0;
+  let lastError: string;
   // The file this boot appends to ("" when there is none): its name, its
   // size, and when its first line was written.
   let current = "";
   let currentSize = 0;
   let currentStarted = 0;
-  /** The next file number; -1 until the card's folder has been read. */
-  let next = -1;
+  // Why a number is never used twice: a file takes `next` only while it is
+  // below `reserved`, and `reserved` is in Storage before that. The record
+  // only grows, and a boot (or a card that comes back) starts at or past
+  // it and past every file on the card, which also covers a Storage that
+  // was erased while the files stayed. So files the uploader deletes never
+  // let a number come back, whenever they are deleted. Numbers are reserved
+  // a block at a time, so Storage is rewritten once a boot and once a block
+  // rather than once a file: each rewrite uses flash, and a full Storage
+  // compacts, which can move running code (docs/engine.md). A reboot skips
+  // the rest of its block.
+  let next = 1;
+  /** 0 until the card's folder and Storage have been read (again after a failed write). */
+  let reserved = 0;
   let cancelFlush: (() => void) | undefined;
 
   function line(level: number, text: string): string {
@@ -114,24 +119,23 @@ export function createLogger(options: LoggerOptions): Logger {
     return new Date(clock.now()).toISOString() + " " + LEVELS[level] + " " + text.split("\n").join(" ") + "\n";
   }
 
-  function aged(): boolean {
-    return !!current && clock.now() - currentStarted >= maxFileAgeMs;
+  function aged(): unknown {
+    return current && clock.now() - currentStarted >= maxFileAgeMs;
   }
 
   /**
-   * Past every file on the card and the number kept in Storage, so a new
-   * file never reuses a name: not after a reboot, and not after uploads
-   * deleted the files with the highest numbers.
+   * Moves `next` past Storage's record and every file on the card (making
+   * the folder if missing), and reserves a block from there. Should the
+   * write throw, `reserved` is already set: the callers' catch zeroes it.
    */
-  function firstFreeNumber(): number {
-    if (!files.stat(dir)) files.makeDir(dir);
+  function reserveNumbers(): void {
+    if (!files.stat(LOG_DIR)) files.makeDir(LOG_DIR);
     const stored = sequence.read();
-    const kept = (stored && stored.next) || 1;
-    let first = kept;
-    for (const name of files.list(dir)) first = Math.max(first, sequenceOf(name) + 1);
-    // Kept at once: the files that set it may be uploaded and deleted before this logger creates one.
-    if (first > kept) sequence.write({ next: first });
-    return first;
+    next = Math.max(next, (stored && stored.next) || 0);
+    files.list(LOG_DIR).forEach((name) => {
+      next = Math.max(next, sequenceOf(name) + 1);
+    });
+    sequence.write({ next: (reserved = next + NUMBER_BLOCK) });
   }
 
   function flush(): void {
@@ -142,89 +146,99 @@ export function createLogger(options: LoggerOptions): Logger {
     const lines = pendingLines;
     pending = "";
     pendingLines = 0;
-    if (dropped > reported) data = line(WARN, "log: " + (dropped - reported) + " lines lost: " + lastError) + data;
+    if (lost) data = line(WARN, "log: " + lost + " lines lost: " + lastError) + data;
     try {
-      if (next < 0) next = firstFreeNumber();
+      if (next >= reserved) reserveNumbers();
       const name = current || logFileName(next);
-      files.append(dir + "/" + name, data);
+      files.append(LOG_DIR + "/" + name, data);
       if (!current) {
         current = name;
-        currentSize = 0;
         currentStarted = clock.now();
-        sequence.write({ next: ++next });
+        next++;
       }
       currentSize += data.length;
-      reported = dropped;
+      lost = 0;
     } catch (err) {
-      if (toConsole && dropped === reported) toConsole("log: cannot write to the card: " + err);
-      dropped += lines;
-      lastError = String(err);
+      if (toConsole && !lost) toConsole("log: cannot write: " + err);
+      lost += lines;
+      lastError = "" + err;
       // The card may come back as another card: read its folder again first.
-      current = "";
-      next = -1;
+      reserved = 0;
+      rotate();
     }
   }
 
   function rotate(): void {
     flush();
     current = "";
+    currentSize = 0;
   }
 
   function writer(level: number): (...parts: unknown[]) => void {
     return function () {
-      if (level < minLevel) return;
-      let text = "";
-      for (let i = 0; i < arguments.length; i++) text += (i ? " " : "") + describe(arguments[i]);
-      const entry = line(level, text);
+      // The engine builds a new array at each read of `arguments` (jswrap_arguments): read it once.
+      const entry = line(level, ([] as unknown[]).map.call(arguments as unknown as unknown[], describe).join(" "));
       if (toConsole) toConsole(entry.slice(0, -1));
-      const used = (current ? currentSize : 0) + pending.length;
+      const used = currentSize + pending.length;
       if (used && (used + entry.length > maxFileBytes || aged())) rotate();
       pending += entry;
       pendingLines++;
-      if (level === ERROR || pending.length >= bufferBytes) flush();
+      if (level > WARN || pending.length >= BUFFER_BYTES) flush();
       else if (!cancelFlush) cancelFlush = clock.after(flushMs, flush);
     };
   }
 
   return {
-    debug: writer(0),
-    info: writer(1),
+    info: writer(0),
     warn: writer(WARN),
-    error: writer(ERROR),
+    error: writer(2),
     flush: flush,
     rotate: rotate,
-    closedFiles() {
+    closedFiles(max, skip) {
       if (aged()) rotate();
+      // The oldest paths found so far. Sorting at most max + 1 at a time
+      // keeps the engine's sort shallow: it recurses once per element on
+      // names already in order, as a folder's often are (jswrap_array.c).
+      const oldest: string[] = [];
       const found: LogFile[] = [];
+      let count = 0;
       try {
-        // No folder yet is no error: nothing has been logged on this card.
-        if (!files.stat(dir)) return found;
-        // Numbers are taken before the caller uploads and deletes any file.
-        if (next < 0) next = firstFreeNumber();
-        for (const name of files.list(dir)) {
-          const path = dir + "/" + name;
-          const stat = sequenceOf(name) < 0 || name === current ? undefined : files.stat(path);
+        // Numbers are reserved before the caller uploads and deletes any file.
+        if (next >= reserved) reserveNumbers();
+        files.list(LOG_DIR).forEach((name) => {
+          const path = LOG_DIR + "/" + name;
+          if (sequenceOf(name) < 0 || name === current) return;
+          count++;
+          if (!(skip && skip(path)) && oldest.push(path) > max) oldest.sort().pop();
+        });
+        oldest.sort().forEach((path) => {
+          const stat = files.stat(path);
           if (stat && !stat.dir) found.push({ path: path, size: stat.size });
-        }
+        });
       } catch (err) {
-        // No card: nothing to upload this round.
-        lastError = String(err);
-        return [];
+        // No card (no files, or fewer, this round), or no Storage record
+        // written: reserve again before the next file.
+        reserved = 0;
       }
-      return found.sort((a, b) => (a.path < b.path ? -1 : 1));
+      return { files: found, count: count };
     },
-    status: () => ({ dropped: dropped, lastError: lastError }),
   };
 }
 
+/**
+ * Strings as they are; errors as "TypeError: text", since their JSON is "{}"
+ * (the engine's TypeError is not instanceof Error, docs/engine.md, so what
+ * String() makes of a value decides); other objects, a socket's
+ * {code, message} error among them, and arrays as JSON.
+ */
 function describe(part: unknown): string {
-  // Errors print as "TypeError: text" (JSON gives "{}" in Node); the engine's
-  // TypeError is not instanceof Error (docs/engine.md), hence the duck test.
-  if (typeof part === "string" || (part && typeof (part as { message?: unknown }).message === "string")) return String(part);
-  try {
-    return JSON.stringify(part);
-  } catch (err) {
-    // A circular value: logging must not throw into the app.
-    return String(part);
+  const text = String(part);
+  if (text === "[object Object]" || part instanceof Array) {
+    try {
+      return JSON.stringify(part);
+    } catch (err) {
+      // A circular value: logging must not throw into the app.
+    }
   }
+  return text;
 }

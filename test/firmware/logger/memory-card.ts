@@ -1,6 +1,6 @@
 // An SD card in memory with the engine's rules that matter to the logger
 // (paths under 64 chars, a missing folder refuses writes, the engine's error
-// texts), a switch to take the card out, and a record of every write.
+// texts), a switch to take the card out, and a record of every write and stat.
 import type { FileReader, FileStat, FileSystem } from "../../../firmware/src/fs/file-system.js";
 
 const MAX_PATH_LENGTH = 64;
@@ -10,6 +10,8 @@ export class MemoryCard implements FileSystem {
   readonly dirs = new Set<string>();
   /** Every append, in order: which file and how many bytes. */
   readonly appends: { path: string; bytes: number }[] = [];
+  /** Every path stat was asked about, in order. */
+  readonly stats: string[] = [];
   inserted = true;
 
   append(path: string, data: string): void {
@@ -26,6 +28,7 @@ export class MemoryCard implements FileSystem {
   }
 
   stat(path: string): FileStat | undefined {
+    this.stats.push(path);
     this.check(path, "Unable to stat file");
     if (this.dirs.has(path)) return { size: 0, dir: true };
     const content = this.files.get(path);
