@@ -6,9 +6,11 @@
 // A closure rather than a class: the minifier shortens local names but not
 // property names, and this file is a good part of the device's flash budget.
 import type { Connection, ConnectTarget, Connector } from "../net/connection.js";
+import { after } from "../platform/time.js";
 import {
   DISCONNECT,
   encodeConnect,
+  encodeFilter,
   encodePuback,
   encodePublish,
   encodeSubscribe,
@@ -18,7 +20,6 @@ import {
   PINGREQ,
   type ConnectFields,
   type QoS,
-  type Subscription,
 } from "./packets.js";
 
 export interface MqttOptions extends ConnectFields {
@@ -41,7 +42,7 @@ export interface MqttClient {
   /** A PUBLISH from the broker; the payload is bytes as a string. */
   onMessage: (topic: string, payload: string) => void;
   /** The broker accepted the connection (after every reconnect too). */
-  onConnect: (sessionPresent: boolean) => void;
+  onConnect: () => void;
   /** A connection ended, or an attempt failed; the reason is for logs. */
   onClose: (reason: string) => void;
   /** Starts connecting; the client reconnects on its own from then on. */
@@ -64,47 +65,46 @@ export interface MqttClient {
   publish(topic: string, payload: string, options?: PublishOptions): Promise<boolean>;
 }
 
-type Timer = ReturnType<typeof setTimeout>;
-
-interface Unacked {
-  packet: string;
-  acked: (sent: boolean) => void;
-  timer?: Timer;
+/** How far the current connection has come. */
+const enum Phase {
+  /** Not open yet: nothing may be written, not even DISCONNECT. */
+  Opening,
+  /** CONNECT written, CONNACK awaited. */
+  Greeted,
+  /** CONNACK accepted: packets flow. */
+  Ready,
 }
 
 const DEFAULT_TIMEOUT = 30000;
 
 function ignore(): void {}
 
-// The engine throws on clearTimeout(undefined), clears every timer on
-// clearTimeout(), and gives a fired timer's id to the next new timer. So a
-// handle is cleared only if set, and forgotten (assign the undefined this
-// returns) once cancelled or fired, lest it cancel someone else's timer.
-function cancel(timer: Timer | undefined): undefined {
-  if (timer) clearTimeout(timer);
-  return undefined;
-}
-
 export function createMqttClient(options: MqttOptions): MqttClient {
   const connectPacket = encodeConnect(options);
   const timeout = options.timeout || DEFAULT_TIMEOUT;
-  const keepalive = options.keepalive;
-  const subscriptions: Subscription[] = [];
-  const unacked: { [id: number]: Unacked } = {};
+  const keepalive = options.keepalive * 1000;
+  /** QoS 1 publishes awaiting PUBACK, by packet id: each sends its PUBLISH (again), or with `true` takes the PUBACK. */
+  const unacked: { [id: number]: (acked?: boolean) => void } = {};
   /** pause() calls waiting for the last connection to close. */
   const pausing: (() => void)[] = [];
+  /** Every filter subscribed to, as SUBSCRIBE lists them: asked for again on each connection. */
+  let filters = "";
   let sock: Connection | undefined;
-  /** CONNACK accepted on `sock`. */
-  let ready = false;
+  let phase = Phase.Opening;
   /** Not started, or paused: no reconnects. */
   let stopped = true;
   /** Packets waiting for `drain`; undefined when the connection may take a write now. */
   let queue: string[] | undefined;
-  /** The CONNACK deadline, or the wait before reconnecting. */
-  let timer: Timer | undefined;
-  let pinger: Timer | undefined;
+  /**
+   * Cancels the one wait there is at a time: for CONNACK while connecting,
+   * until the next PINGREQ while connected, before reconnecting after a close.
+   */
+  let stopWaiting = ignore;
+  /** Cancels pause()'s limit on waiting for a close that may never come. */
+  let stopPauseLimit = ignore;
   let pingPending = false;
-  let attempts = 0;
+  /** The last wait before reconnecting; 0 after a CONNACK. */
+  let backoff = 0;
   let lastId = 0;
   /** Connections not closed yet, old ones included. */
   let open = 0;
@@ -125,80 +125,83 @@ export function createMqttClient(options: MqttOptions): MqttClient {
 
     pause() {
       stopped = true;
-      timer = cancel(timer);
+      stopWaiting();
       if (sock) {
-        sock.write((queue ? queue.join("") : "") + DISCONNECT);
+        // DISCONNECT only after CONNECT: a socket written before it opens
+        // would send it first.
+        if (phase > Phase.Opening) sock.write((queue || []).join("") + DISCONNECT);
         fail("paused");
       }
       return new Promise<void>((resolve) => {
-        if (!open) return resolve();
         pausing.push(resolve);
-        setTimeout(resolve, timeout);
+        stopPauseLimit();
+        stopPauseLimit = after(timeout, released);
+        if (!open) released();
       });
     },
 
     subscribe(topic, qos) {
-      const subscription = { topic: topic, qos: qos };
-      const packet = encodeSubscribe(nextId(), [subscription]);
-      subscriptions.push(subscription);
-      send(packet);
+      const filter = encodeFilter(topic, qos);
+      filters += filter;
+      send(encodeSubscribe(nextId(), filter));
     },
 
-    publish(topic, payload, publishOptions) {
-      const how = publishOptions || {};
-      const qos: QoS = how.qos ? 1 : 0;
-      const id = qos ? nextId() : undefined;
-      const packet = encodePublish({ topic: topic, payload: payload, qos: qos, retain: !!how.retain, dup: false, id: id });
-      return qos
-        ? new Promise<boolean>((acked) => {
-            unacked[id!] = { packet: packet, acked: acked };
-            transmit(id!);
-          })
-        : Promise.resolve(send(packet));
+    publish(topic, payload, how) {
+      const wanted = how || {};
+      const id = wanted.qos ? nextId() : 0;
+      let packet = encodePublish(topic, payload, wanted.retain, id);
+      if (!id) return Promise.resolve(send(packet));
+      let stopResend = ignore;
+      return new Promise<boolean>((resolve) => {
+        const transmit = (unacked[id] = (acked?: boolean) => {
+          stopResend();
+          if (acked) {
+            delete unacked[id];
+            resolve(true);
+          } else if (send(packet)) {
+            packet = markDuplicate(packet);
+            stopResend = after(timeout, transmit);
+          }
+        });
+        transmit();
+      });
     },
   };
 
   function dial(): void {
-    const read = packetReader(options.maxPacketSize, (packet) => {
+    const read = packetReader(options.maxPacketSize, (type, code, topic, payload) => {
       // A chunk may hold more packets after one that ended this connection.
       if (sock !== connection) return;
-      // The broker's first packet must be CONNACK [MQTT-3.2.0-1].
-      if (!ready && packet.type !== PacketType.Connack) return fail("expected CONNACK");
-      if (packet.type === PacketType.Connack) {
-        // Return codes 1-5 refuse the connection (3.2.2.3).
-        if (packet.returnCode) return fail("refused, code " + packet.returnCode);
-        timer = cancel(timer);
-        ready = true;
-        attempts = 0;
-        pingPending = false;
-        if (keepalive) pinger = setInterval(ping, keepalive * 1000);
+      // Anything from the broker shows the connection alive, a PINGRESP included.
+      pingPending = false;
+      if (phase < Phase.Ready) {
+        // The broker's first packet must be CONNACK [MQTT-3.2.0-1].
+        if (type !== PacketType.Connack) return fail("expected CONNACK");
+        if (code) return fail("refused, code " + code);
+        stopWaiting();
+        phase = Phase.Ready;
+        backoff = 0;
+        if (keepalive) stopWaiting = after(keepalive, ping);
         // Subscriptions go before retransmitted publishes, so replies to those cannot be missed.
-        if (subscriptions.length) send(encodeSubscribe(nextId(), subscriptions));
-        for (const id in unacked) transmit(+id);
-        setTimeout(client.onConnect, 0, packet.sessionPresent);
-      } else if (packet.type === PacketType.Publish) {
-        if (packet.qos) send(encodePuback(packet.id!));
+        if (filters) send(encodeSubscribe(nextId(), filters));
+        for (const id in unacked) unacked[id]!();
+        setTimeout(client.onConnect, 0);
+      } else if (type === PacketType.Publish) {
+        if (code) send(encodePuback(code));
         // Deferred: a throwing handler surfaces as the engine's own
         // "Uncaught" report, outside the reader's call stack.
-        setTimeout(client.onMessage, 0, packet.topic, packet.payload);
-      } else if (packet.type === PacketType.Puback) {
-        const done = unacked[packet.id];
-        if (done) {
-          cancel(done.timer);
-          delete unacked[packet.id];
-          done.acked(true);
-        }
-      } else if (packet.type === PacketType.Pingresp) pingPending = false;
+        setTimeout(client.onMessage, 0, topic!, payload!);
+      } else if (type === PacketType.Puback && unacked[code]) unacked[code]!(true);
     });
     queue = [];
     open++;
-    timer = setTimeout(() => {
-      timer = undefined;
-      fail("no CONNACK");
-    }, timeout);
+    // No wait is running here: a reconnect's has just ended, pause() ended any other.
+    stopWaiting = after(timeout, () => fail("no CONNACK"));
     const connection: Connection = (sock = options.connector(options.target, {
       open: () => {
-        if (sock === connection) connection.write(connectPacket);
+        if (sock !== connection) return;
+        phase = Phase.Greeted;
+        connection.write(connectPacket);
       },
       data: (chunk) => {
         if (sock !== connection) return;
@@ -211,40 +214,37 @@ export function createMqttClient(options: MqttOptions): MqttClient {
       // The engine keeps unsent output in its variable store: one packet is
       // written at a time, the next once the previous has left.
       drain: () => {
-        const next = sock === connection && queue && queue.shift();
+        if (sock !== connection || !queue) return;
+        const next = queue.shift();
         if (next) connection.write(next);
-        else if (sock === connection) queue = undefined;
+        else queue = undefined;
       },
       close: (_hadError, reason) => {
         open--;
         if (sock === connection) fail(reason || "closed");
-        if (!open) pausing.splice(0).forEach((resolve) => resolve());
+        if (!open) released();
       },
     }));
   }
 
-  /** Sends an unacknowledged QoS 1 publish now, and again after the timeout. */
-  function transmit(id: number): void {
-    const pending = unacked[id];
-    if (!pending) return;
-    pending.timer = cancel(pending.timer);
-    if (!send(pending.packet)) return;
-    pending.packet = markDuplicate(pending.packet);
-    pending.timer = setTimeout(() => {
-      pending.timer = undefined;
-      transmit(id);
-    }, timeout);
+  /** Every connection has closed (or pause() waited long enough): pause() may resolve. */
+  function released(): void {
+    stopPauseLimit();
+    pausing.splice(0).forEach((resolve) => resolve());
   }
 
-  // No PINGRESP within a keep-alive period means the connection is dead;
-  // the engine has no socket timeout of its own (docs/engine.md, "Sockets").
+  // Nothing from the broker, not even the PINGRESP, within a keep-alive
+  // period after a PINGREQ means the connection is dead; the engine has no
+  // socket timeout of its own (docs/engine.md, "Sockets").
   function ping(): void {
     if (pingPending) return fail("no PINGRESP");
     pingPending = true;
     send(PINGREQ);
+    stopWaiting = after(keepalive, ping);
   }
 
   function send(packet: string): boolean {
+    const ready = phase === Phase.Ready;
     if (ready) {
       if (queue) queue.push(packet);
       else {
@@ -267,18 +267,13 @@ export function createMqttClient(options: MqttOptions): MqttClient {
     const ended = sock;
     if (!ended) return;
     sock = undefined;
-    ready = false;
-    queue = undefined;
-    timer = cancel(timer);
-    pinger = cancel(pinger);
+    phase = Phase.Opening;
+    stopWaiting();
     ended.end();
     setTimeout(client.onClose, 0, reason);
     if (stopped) return;
-    const wait = Math.min(options.backoff.max, options.backoff.min * Math.pow(2, attempts++));
-    timer = setTimeout(() => {
-      timer = undefined;
-      dial();
-    }, wait - (Math.random() * wait) / 2);
+    backoff = Math.min(options.backoff.max, backoff * 2 || options.backoff.min);
+    stopWaiting = after(backoff - (Math.random() * backoff) / 2, dial);
   }
 
   return client;

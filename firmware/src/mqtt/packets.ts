@@ -3,25 +3,21 @@
 // no I/O, no timers. Section numbers and rule ids are those of the OASIS
 // MQTT 3.1.1 standard.
 //
-// Strings on the wire are UTF-8 (1.5.3). Engine strings are bytes, so text
-// fields (client id, topics) are limited to ASCII here, which is UTF-8
-// unchanged; anything else is refused rather than sent wrong. Payloads are
-// binary data and pass as they are.
+// Text fields (client id, topics) go out as they are: the wire wants UTF-8
+// (1.5.3) and engine strings are bytes, so the caller keeps them ASCII, which
+// UTF-8 leaves unchanged. The device's are its id, checked at provisioning
+// (protocol/topics.ts), under a fixed prefix. Payloads are binary data.
 //
 // CONNECT carries no user name or password: devices prove who they are with
 // their TLS client certificate (Mosquitto takes its CN as the user name, AWS
 // IoT the certificate itself), so the codec leaves both out.
 
 export const enum PacketType {
-  Connect = 1,
   Connack = 2,
   Publish = 3,
   Puback = 4,
-  Subscribe = 8,
   Suback = 9,
-  Pingreq = 12,
   Pingresp = 13,
-  Disconnect = 14,
 }
 
 /** QoS 2 is not supported: the device never asks for it. */
@@ -42,28 +38,13 @@ export interface ConnectFields {
   will?: Will;
 }
 
-export interface PublishFields {
-  topic: string;
-  payload: string;
-  qos: QoS;
-  retain: boolean;
-  dup: boolean;
-  /** Present exactly when qos is 1. */
-  id?: number;
-}
-
-export interface Subscription {
-  topic: string;
-  qos: QoS;
-}
-
-/** A packet the broker sent. */
-export type Packet =
-  | { type: PacketType.Connack; sessionPresent: boolean; returnCode: number }
-  | ({ type: PacketType.Publish } & PublishFields)
-  | { type: PacketType.Puback; id: number }
-  | { type: PacketType.Suback; id: number; granted: number[] }
-  | { type: PacketType.Pingresp };
+/**
+ * What the reader hands on for each packet a broker sent. `code` is the
+ * packet id of a PUBACK or a QoS 1 PUBLISH (0 for QoS 0), or CONNACK's
+ * return code (0 accepted, 1-5 refused, 3.2.2.3); `topic` and `payload` come
+ * only with a PUBLISH. SUBACK and PINGRESP carry nothing the client needs.
+ */
+export type PacketHandler = (type: PacketType, code: number, topic?: string, payload?: string) => void;
 
 const chr = String.fromCharCode;
 
@@ -73,19 +54,19 @@ export const DISCONNECT = "\xe0\x00";
 export function encodeConnect(fields: ConnectFields): string {
   const will = fields.will;
   let flags = fields.cleanSession ? 2 : 0;
-  let payload = text(fields.clientId);
+  let payload = binary(fields.clientId);
   // Payload order is fixed: client id, then will topic and will message (3.1.3).
   if (will) {
     flags |= 4 | ((will.qos || 0) << 3) | (will.retain ? 32 : 0);
-    payload += topicName(will.topic) + binary(will.payload);
+    payload += binary(will.topic) + binary(will.payload);
   }
   // Protocol name "MQTT", level 4 [MQTT-3.1.2-1, -2].
   return packet(0x10, "\0\x04MQTT\x04" + chr(flags) + u16(fields.keepalive) + payload);
 }
 
-export function encodePublish(fields: PublishFields): string {
-  const first = 0x30 | (fields.dup ? 8 : 0) | (fields.qos << 1) | (fields.retain ? 1 : 0);
-  return packet(first, topicName(fields.topic) + (fields.qos ? u16(fields.id!) : "") + fields.payload);
+/** QoS 1 when given a packet id, QoS 0 without. */
+export function encodePublish(topic: string, payload: string, retain?: boolean, id?: number): string {
+  return packet(0x30 | (id ? 2 : 0) | (retain ? 1 : 0), binary(topic) + (id ? u16(id) : "") + payload);
 }
 
 /** The same PUBLISH marked as a retransmission [MQTT-3.3.1-1]. */
@@ -97,11 +78,15 @@ export function encodePuback(id: number): string {
   return "\x40\x02" + u16(id);
 }
 
-export function encodeSubscribe(id: number, subscriptions: Subscription[]): string {
-  let body = u16(id);
-  for (const s of subscriptions) body += topicName(s.topic, true) + chr(s.qos);
+/** A topic filter and its QoS as SUBSCRIBE lists them (3.8.3); one packet may list several. */
+export function encodeFilter(filter: string, qos: QoS): string {
+  return binary(filter) + chr(qos);
+}
+
+/** `filters`: one or more encodeFilter() results, joined. */
+export function encodeSubscribe(id: number, filters: string): string {
   // Fixed header flags 0010 [MQTT-3.8.1-1].
-  return packet(0x82, body);
+  return packet(0x82, u16(id) + filters);
 }
 
 /**
@@ -110,36 +95,35 @@ export function encodeSubscribe(id: number, subscriptions: Subscription[]): stri
  * connection is then unusable [MQTT-4.8.0-1] and the reader goes with it.
  * `maxSize` bounds a whole packet, fixed header included.
  */
-export function packetReader(maxSize: number, emit: (packet: Packet) => void): (chunk: string) => void {
+export function packetReader(maxSize: number, handle: PacketHandler): (chunk: string) => void {
   /** What has come of the current packet (and any after it). */
   let buffer = "";
   return (chunk) => {
+    let byte: number;
     buffer += chunk;
     for (;;) {
       // Remaining Length: seven bits a byte, least significant first, high
       // bit set when another byte follows; at most four bytes (2.2.3).
       let remaining = 0;
       let at = 1;
-      let byte: number;
       do {
         if (at >= buffer.length) return;
         byte = buffer.charCodeAt(at);
-        remaining += (byte & 127) * Math.pow(128, at++ - 1);
+        remaining += (byte & 127) << (7 * at++ - 7);
         if (at > 4 && byte & 128) throw malformed("Remaining Length");
       } while (byte & 128);
       // Refused from its header, before any more of it is held in memory.
       const size = at + remaining;
       if (size > maxSize) throw new Error("MQTT: packet too big: " + size + " > " + maxSize);
       if (buffer.length < size) return;
-      const packet = decode(buffer.charCodeAt(0), buffer.slice(at, size));
+      decode(buffer.charCodeAt(0), buffer.slice(at, size), handle);
       buffer = buffer.slice(size);
-      emit(packet);
     }
   };
 }
 
-function decode(first: number, body: string): Packet {
-  const type = first >> 4;
+function decode(first: number, body: string, handle: PacketHandler): void {
+  const type: PacketType = first >> 4;
   const flags = first & 15;
   const size = body.length;
   /** A packet id, or a PUBLISH's topic length. */
@@ -151,31 +135,15 @@ function decode(first: number, body: string): Packet {
     const topicEnd = 2 + word;
     const payloadStart = topicEnd + qos * 2;
     if (payloadStart > size) throw malformed("PUBLISH");
-    const publish: Packet = {
-      type,
-      topic: body.slice(2, topicEnd),
-      payload: body.slice(payloadStart),
-      qos: qos as QoS,
-      retain: (flags & 1) > 0,
-      dup: (flags & 8) > 0,
-    };
-    if (qos) publish.id = readU16(body, topicEnd);
-    return publish;
+    return handle(type, qos && readU16(body, topicEnd), body.slice(2, topicEnd), body.slice(payloadStart));
   }
-  // Every other packet a broker sends has its flags at 0 [MQTT-2.2.2-2].
-  if (!flags) {
-    if (type === PacketType.Connack && size === 2) {
-      return { type, sessionPresent: (body.charCodeAt(0) & 1) > 0, returnCode: body.charCodeAt(1) };
-    }
-    if (type === PacketType.Puback && size === 2) return { type, id: word };
-    if (type === PacketType.Suback && size > 2) {
-      const granted: number[] = [];
-      for (let i = 2; i < size; i++) granted.push(body.charCodeAt(i));
-      return { type, id: word, granted };
-    }
-    if (type === PacketType.Pingresp && size === 0) return { type };
-  }
-  throw malformed("packet " + first + "/" + size);
+  // Every other packet a broker sends has its flags at 0 [MQTT-2.2.2-2] and
+  // a set length: 2 for CONNACK and PUBACK, 0 for PINGRESP, a packet id and
+  // at least one return code for SUBACK. Anything else was never asked for.
+  const fits =
+    type === PacketType.Connack || type === PacketType.Puback ? size === 2 : type === PacketType.Suback ? size > 2 : type === PacketType.Pingresp && !size;
+  if (flags || !fits) throw malformed("packet " + first + "/" + size);
+  handle(type, type === PacketType.Connack ? body.charCodeAt(1) : word);
 }
 
 function malformed(what: string): Error {
@@ -183,13 +151,13 @@ function malformed(what: string): Error {
 }
 
 function packet(first: number, body: string): string {
-  // Four length bytes carry 256 MB (2.2.3), more than a device can hold.
+  // Seven bits a byte, least significant first, high bit = more follow (2.2.3).
+  // Four length bytes carry 256 MB, more than a device can hold.
   let length = body.length;
   let header = chr(first);
-  // Seven bits a byte, least significant first, high bit = more follow (2.2.3).
   do {
-    const digit = length % 128;
-    length = (length - digit) / 128;
+    const digit = length & 127;
+    length >>= 7;
     header += chr(length ? digit | 128 : digit);
   } while (length);
   return header + body;
@@ -204,29 +172,10 @@ function readU16(bytes: string, at: number): number {
 }
 
 /**
- * Binary data: a two-byte length, then the bytes (1.5.3, 3.1.3.3). Nothing
- * near 64 KB fits in the engine's variable store, so the length is not checked.
+ * A string field or binary data: a two-byte length, then the bytes (1.5.3,
+ * 3.1.3.3). Nothing near 64 KB fits in the engine's variable store, so the
+ * length is not checked.
  */
 function binary(bytes: string): string {
   return u16(bytes.length) + bytes;
-}
-
-/** A UTF-8 string field, ASCII only; U+0000 is forbidden [MQTT-1.5.3-2]. */
-function text(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 1 || c > 127) throw new Error("MQTT: not ASCII: " + s);
-  }
-  return binary(s);
-}
-
-/**
- * A topic name, or a filter when `filter` is set: never empty [MQTT-4.7.3-1];
- * wildcards only in filters [MQTT-3.3.2-2].
- */
-function topicName(topic: string, filter?: boolean): string {
-  if (!topic || (!filter && (topic.indexOf("+") >= 0 || topic.indexOf("#") >= 0))) {
-    throw new Error("MQTT: bad topic " + topic);
-  }
-  return text(topic);
 }

@@ -46,7 +46,7 @@ describe("the MQTT client against a scripted broker", () => {
     const subscribe = await first.expect("subscribe");
     expect(subscribe.subscriptions).toEqual([{ topic: "ferry/dev-a/ota", qos: 1 }]);
     first.send({ cmd: "suback", messageId: subscribe.messageId, granted: [1] });
-    await device.waitFor("MQTT connect true");
+    await device.connected();
 
     first.send({ cmd: "publish", topic: "ferry/dev-a/ota", payload: ALL_BYTES, qos: 1, messageId: 4242, retain: false, dup: false });
     expect(await first.expect("puback")).toMatchObject({ messageId: 4242 });
@@ -232,6 +232,39 @@ describe("the MQTT client against a scripted broker", () => {
     const second = await broker.connection(2);
     await second.accept();
     expect((await second.expect("subscribe")).subscriptions).toEqual([{ topic: "ferry/dev-a/ota", qos: 0 }]);
+  });
+
+  it("pause() stops every timer of its own once the connection has closed", async () => {
+    const { broker, device } = await setUp({ keepalive: 1 });
+    const first = await broker.connection(1);
+    await first.accept();
+    await device.connected();
+    await device.pause();
+    await device.waitFor("MQTT close ");
+    // The limit on waiting for the close (3 s here) must not outlive it.
+    expect(device.device.runtime!.timers.count).toBe(0);
+  });
+
+  it("pause() sends DISCONNECT only after CONNECT: none on a connection still opening, one right after CONNECT before CONNACK", async () => {
+    const { broker, device } = await setUp({ pauseAtStart: true });
+    await device.waitFor("MQTT paused");
+    device.resume();
+    // The paused attempt may or may not have reached the broker; if it did, it sent nothing.
+    let opened = 0;
+    let connection = await broker.connection(++opened);
+    let packet = await connection.next().catch(() => undefined);
+    if (packet === undefined) {
+      connection = await broker.connection(++opened);
+      packet = await connection.next();
+    }
+    expect(packet.cmd).toBe("connect");
+
+    const paused = device.pause();
+    await connection.expect("disconnect");
+    await connection.closed;
+    await paused;
+    await device.waitFor("MQTT close ", 2);
+    expect(device.closeReasons()).toEqual(["paused", "paused"]);
   });
 
   it("writes one packet at a time on drain, so a burst does not pile up in the engine's socket buffer", async () => {

@@ -22,6 +22,7 @@ export interface DeviceSettings {
   echoFrom?: string;
   echoTo?: string;
   twinClientId?: string;
+  pauseAtStart?: boolean;
 }
 
 export interface ReceivedOnDevice {
@@ -74,7 +75,7 @@ export class MqttDevice {
 
   /** Resolves once the client has reported its `count`th accepted connection. */
   connected(count = 1): Promise<void> {
-    return this.waitFor("MQTT connect ", count);
+    return this.waitFor("MQTT connect", count);
   }
 
   publish(topic: string, payload: string, options: { qos: 0 | 1; retain?: boolean; tag: string }): void {
