@@ -211,7 +211,12 @@ async function shrink(code: string, properties: string[], options: FirmwareBuild
           // names never. `builtins` lets terser shorten names it would keep
           // for the browser's DOM (status, body, close, ...), none of which
           // the engine has.
-          properties: properties.length ? { regex: new RegExp(`^(?:${properties.join("|")})$`), keep_quoted: true, builtins: true, reserved } : false,
+          // A copy: with keep_quoted, terser adds every quoted name to this
+          // list, and the same array as `reserved` would keep locals of
+          // those names (`connection`) unshortened.
+          properties: properties.length
+            ? { regex: new RegExp(`^(?:${properties.join("|")})$`), keep_quoted: true, builtins: true, reserved: [...reserved] }
+            : false,
         },
     format: { ascii_only: true, beautify: readable, comments: false },
   };
