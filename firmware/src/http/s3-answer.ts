@@ -16,12 +16,12 @@ export interface ContentRange {
  * S3 always sends the total, so an unknown one ("*") is refused too.
  */
 export function parseContentRange(value: string | undefined): ContentRange | undefined {
-  if (value === undefined || !value.startsWith("bytes ")) return undefined;
-  const dash = value.indexOf("-");
-  const slash = value.indexOf("/");
+  const text = value || "";
+  const dash = text.indexOf("-");
+  const slash = text.indexOf("/");
   // A separator out of place leaves a non-digit in some part, which digits() refuses.
-  const range = { first: digits(value.slice(6, dash), 10), last: digits(value.slice(dash + 1, slash), 10), total: digits(value.slice(slash + 1), 10) };
-  return range.first >= 0 && range.last >= range.first && range.total > range.last ? range : undefined;
+  const range = { first: digits(text.slice(6, dash), 10), last: digits(text.slice(dash + 1, slash), 10), total: digits(text.slice(slash + 1), 10) };
+  return text.slice(0, 6) === "bytes " && range.first >= 0 && range.last >= range.first && range.total > range.last ? range : undefined;
 }
 
 export interface S3Error {
@@ -34,11 +34,12 @@ export interface S3Error {
 /** The `<Code>` and `<Message>` of an S3 error document; undefined when there is no `<Code>`. */
 export function parseS3Error(body: string): S3Error | undefined {
   const code = element(body, "Code");
-  return code === undefined ? undefined : { code, message: element(body, "Message") || "" };
+  return code ? { code: code, message: element(body, "Message") } : undefined;
 }
 
-function element(xml: string, name: string): string | undefined {
+/** The text of the first `<name>` element; "" when there is none, or it is cut short. */
+function element(xml: string, name: string): string {
   const start = xml.indexOf("<" + name + ">");
   const end = xml.indexOf("</" + name + ">", start);
-  return start < 0 || end < 0 ? undefined : xml.slice(start + name.length + 2, end);
+  return start < 0 || end < 0 ? "" : xml.slice(start + name.length + 2, end);
 }

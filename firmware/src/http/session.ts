@@ -5,8 +5,10 @@
 // output in its variable store (docs/engine.md, "Sockets"). The engine has
 // no socket timeouts, so the session keeps its own. State lives in closure
 // variables, which the minifier shortens, rather than in properties.
-import type { Connection, Connector } from "../net/connection.js";
-import { responseParser, type Headers, type ResponseParser } from "./response-parser.js";
+import type { Connection, Connector, ConnectTarget } from "../net/connection.js";
+import { responseParser, type HttpResponse, type ResponseParser } from "./response-parser.js";
+
+export type { Headers, HttpResponse } from "./response-parser.js";
 
 /** What a request body is read from; an open SD-card file (`E.openFile`) plus its size has this shape. */
 export interface BodySource {
@@ -29,17 +31,8 @@ export interface HttpRequest {
   keep?: number;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  /** The first `keep` bytes of the content. */
-  body: string;
-}
-
-export interface HttpOrigin {
-  tls: boolean;
-  host: string;
-  port: number;
+/** Where requests go: `tls` set (to no client credentials: S3 takes none) for https. An HttpUrl will do. */
+export interface HttpOrigin extends ConnectTarget {
   /** The Host header: the URL's authority exactly as signed, port included. */
   authority: string;
 }
@@ -56,9 +49,10 @@ export interface HttpSessionOptions {
 
 export interface HttpSession {
   /**
-   * Sends the request once those before it have finished. Rejects when the
-   * connection fails, times out or closes early, or the body falls short;
-   * that connection is then closed, and the next request opens a new one.
+   * Sends the request. Throws if another is still in progress: await each
+   * one first. Rejects when the connection fails, times out or closes early,
+   * or the body falls short; that connection is then closed, and the next
+   * request opens a new one.
    */
   request(request: HttpRequest): Promise<HttpResponse>;
   /**
@@ -67,148 +61,146 @@ export interface HttpSession {
    * after the timeout if the engine never reports the close.
    */
   close(): Promise<void>;
-  /** Connections opened so far: one is reused until it fails or either side closes it. */
-  connections(): number;
 }
 
 export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): HttpSession {
   const timeout = options.timeout || 30000;
-  const where = origin.host + ":" + origin.port;
-  let queue: Promise<unknown> = Promise.resolve();
-  let opens = 0;
+  /** The connection requests go over, until it fails or either side closes it. */
   let connection: Connection | undefined;
-  /** A connection this session ended whose close has not come: its memory (a TLS session) is not free yet. */
-  let closing: Connection | undefined;
+  /**
+   * This session ended a connection whose close has not come: its memory (a
+   * TLS session) is not free yet, so the next one waits. Only one connection
+   * is ever alive, so `connection` and this are never both set.
+   */
+  let closing = false;
+  /** The current connection has drained a write: it reached its peer (for TLS, past the handshake). False while there is none. */
+  let opened = false;
   /** Something was written and its drain has not come yet. */
   let flushing = false;
-  /** The current connection reached its peer. */
-  let opened = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the step in progress (`doing`) runs out of time: Date.now() ms. */
-  let deadline = 0;
-  let doing = "";
-  // The request in progress (one at a time) and its progress.
+  /** When the request in progress runs out of time: Date.now() ms. */
+  let deadline: number;
+  // The request in progress and its progress, set as it starts.
   let active: HttpRequest | undefined;
   /** The request line and headers, until written. */
-  let head: string | undefined;
+  let head: string;
+  /** The body's size, and how much of it was written. */
+  let size: number;
+  let sent: number;
   let parser: ResponseParser;
-  let sent = 0;
-  /** The connection cannot carry another request after this response. */
-  let last = false;
   let response: HttpResponse;
-  let settle: (error?: Error) => void;
+  let resolve: (response: HttpResponse) => void;
+  let reject: (error: Error) => void;
   /** Resolves the promise close() returned. */
   let closed: (() => void) | undefined;
 
   /**
-   * The step in progress fails unless something happens within the timeout.
+   * The request fails unless something happens within the timeout.
    * Progress moves the deadline, not the timer: a timer set and cleared for
-   * every chunk would cost the engine a timer allocation per chunk.
+   * every chunk would cost the engine a timer allocation per chunk. The
+   * timer outlives its request, and finds nothing to fail then.
    */
-  function arm(step: string): void {
+  function arm(): void {
     deadline = Date.now() + timeout;
-    doing = step;
-    if (timer === undefined) schedule(timeout);
+    if (timer === undefined) tick();
   }
 
-  function schedule(ms: number): void {
-    timer = setTimeout(() => {
-      timer = undefined;
-      const left = deadline - Date.now();
-      if (left > 0) schedule(left);
-      else fail(new Error(where + ": no progress for " + timeout + " ms while " + doing));
-    }, ms);
+  function tick(): void {
+    const left = deadline - Date.now();
+    timer = undefined;
+    if (left > 0) timer = setTimeout(tick, left);
+    else if (active) {
+      const step = !opened ? "connecting" : flushing ? "sending" : response.status ? "receiving" : "waiting";
+      fail(new Error(origin.authority + ": no progress for " + timeout + " ms while " + step));
+    }
   }
 
   function drop(): void {
-    if (connection) connection.end();
-    closing = connection || closing;
+    if (connection) {
+      connection.end();
+      closing = true;
+    }
     connection = undefined;
+    opened = false;
   }
 
-  /** The one way out, for a response or a failure: stops the timer, closes the connection if it must, and settles the request. */
+  /** The one way out, for a response or a failure: closes the connection if it must, and settles the request. */
   function end(error?: Error): void {
     const ended = active;
     active = undefined;
-    // clearTimeout(undefined) throws on the engine; clearTimeout() would clear every timer.
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (error || last) drop();
-    if (ended) settle(error);
+    // An answer before the whole body went out ends the upload, and the rest
+    // of it would be read as the next request (RFC 9112 §9.3).
+    if (error || sent < size || (response.headers["connection"] || "").toLowerCase().indexOf("close") >= 0) drop();
+    if (ended && error) reject(error);
+    else if (ended) resolve(response);
   }
   const fail = end;
 
   /** Writes the next piece of the request, if the last one has drained. */
   function sendMore(): void {
-    const body = active && active.body;
     if (!active || !connection || flushing || response.status) return;
+    let data = head;
+    head = "";
     try {
-      let data = head;
-      head = undefined;
-      if (data === undefined && body && sent < body.size) {
-        const wanted = Math.min(body.size - sent, active.chunkSize || 2048);
-        data = body.read(wanted) || "";
-        if (!data || data.length > wanted) throw new Error("body ended at " + (sent + data.length) + " of " + body.size + " bytes");
+      if (!data && sent < size) {
+        const wanted = Math.min(size - sent, active.chunkSize || 2048);
+        data = active.body!.read(wanted) || "";
+        if (!data || data.length > wanted) throw new Error("body ended at " + (sent + data.length) + " of " + size + " bytes");
         sent += data.length;
       }
-      // Everything is out: one drain follows each write, so this runs once.
-      if (data === undefined) return arm("waiting");
-      flushing = true;
-      connection.write(data);
-      if (sent) arm("sending");
+      // Nothing is left to write once everything is out: one drain follows
+      // each write, so that drain comes once.
+      if (data) {
+        flushing = true;
+        connection.write(data);
+      }
+      arm();
     } catch (e) {
       fail(e as Error);
     }
   }
 
   function open(): void {
-    opens++;
     flushing = opened = false;
-    const current: Connection = (connection = options.connect(
-      // S3 takes no client certificate: presigned URLs carry the authority.
-      { host: origin.host, port: origin.port, tls: origin.tls ? {} : undefined },
-      {
-        open: () => {
-          opened = true;
-        },
-        drain: () => {
-          if (connection !== current) return;
-          flushing = false;
-          sendMore();
-        },
-        data: (chunk) => {
-          if (connection !== current) return;
-          const feeding = active;
-          // Bytes nobody asked for: the connection cannot be trusted any more.
-          if (!feeding) return drop();
+    connection = options.connect(origin, {
+      // The TCP connection is up: progress. The head, written already, leaves now.
+      open: arm,
+      drain: () => {
+        flushing = false;
+        opened = true;
+        sendMore();
+      },
+      data: (chunk) => {
+        // Bytes nobody asked for: the connection cannot be trusted any more.
+        // Those of a connection being closed are dropped as well.
+        if (!active || !connection) return drop();
+        try {
+          if (parser.feed(chunk)) end();
+          else arm();
+        } catch (e) {
+          fail(e as Error);
+        }
+      },
+      close: (_hadError, reason) => {
+        const why = reason ? ": " + reason : "";
+        if (!connection) {
+          closing = false;
+          if (closed) closed();
+          if (active) open();
+          return;
+        }
+        connection = undefined;
+        if (active)
           try {
-            parser.feed(chunk);
-            if (active === feeding) arm("receiving");
+            if (!opened) throw new Error(origin.authority + ": cannot connect" + why);
+            if (!response.status && sent < size) throw new Error("connection closed after " + sent + " of " + size + " body bytes" + why);
+            parser.eof();
+            end();
           } catch (e) {
             fail(e as Error);
           }
-        },
-        close: (_hadError, reason) => {
-          if (connection === current) {
-            const body = active && active.body;
-            const why = reason ? ": " + reason : "";
-            connection = undefined;
-            if (!active) return;
-            try {
-              if (!opened) throw new Error(where + ": cannot connect" + why);
-              if (!response.status && body && sent < body.size) throw new Error("connection closed after " + sent + " of " + body.size + " body bytes" + why);
-              parser.end();
-            } catch (e) {
-              fail(e as Error);
-            }
-          } else if (closing === current) {
-            closing = undefined;
-            if (closed) closed();
-            if (active) open();
-          }
-        },
       },
-    ));
+    });
     // Written before the socket is up, the head leaves once it connects and
     // one drain follows when it has gone out; from then on every drain means
     // that everything written so far has left (docs/engine.md, "Sockets").
@@ -217,44 +209,28 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
 
   return {
     request(request) {
-      const requestHead = headOf(request, origin.authority);
-      const keep = request.keep === undefined ? 2048 : request.keep;
-      const run = queue.then(
-        () =>
-          new Promise<HttpResponse>((resolve, reject) => {
-            settle = (error) => (error ? reject(error) : resolve(response));
-            active = request;
-            head = requestHead;
-            sent = 0;
-            last = false;
-            response = { status: 0, headers: {}, body: "" };
-            parser = responseParser(
-              {
-                head: (status, headers) => {
-                  const body = request.body;
-                  const answer = headers["connection"];
-                  response.status = status;
-                  response.headers = headers;
-                  // An answer before the whole body went out ends the upload, and what
-                  // was sent of it leaves the connection unusable (RFC 9112 §9.3).
-                  last = (!!body && sent < body.size) || (!!answer && answer.toLowerCase().indexOf("close") >= 0);
-                },
-                body: (chunk) => {
-                  if (response.body.length < keep) response.body += chunk.slice(0, keep - response.body.length);
-                },
-                end: end,
-              },
-              request.method === "HEAD",
-            );
-            arm(connection ? "sending" : "connecting");
-            if (connection) sendMore();
-            // One TLS session at a time fits a board: the next connection waits
-            // until the last one has closed and given its memory back.
-            else if (!closing) open();
-          }),
-      );
-      queue = run.then(ignore, ignore);
-      return run;
+      const body = request.body;
+      const headers = request.headers || {};
+      if (active) throw new Error("a request is in progress");
+      return new Promise<HttpResponse>((resolved, rejected) => {
+        resolve = resolved;
+        reject = rejected;
+        head = request.method + " " + request.target + " HTTP/1.1\r\nHost: " + origin.authority + "\r\n";
+        // Content-Length is always the body's size: one the caller gives is
+        // left out (the presign client has held the signed one to the file's size).
+        for (const name in headers) if (name.toLowerCase() !== "content-length") head += name + ": " + headers[name] + "\r\n";
+        size = body ? body.size : 0;
+        head += (body ? "Content-Length: " + size + "\r\n" : "") + "\r\n";
+        active = request;
+        sent = 0;
+        response = { status: 0, headers: {}, body: "" };
+        parser = responseParser(response, request.keep === undefined ? 2048 : request.keep);
+        arm();
+        if (connection) sendMore();
+        // One TLS session at a time fits a board: the next connection waits
+        // until the last one has closed and given its memory back.
+        else if (!closing) open();
+      });
     },
     close() {
       fail(new Error("session closed"));
@@ -264,21 +240,5 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
         setTimeout(resolve, timeout);
       });
     },
-    connections: () => opens,
   };
-}
-
-function ignore(): void {}
-
-/**
- * Request line and header fields. Content-Length is always the body's size:
- * one the caller gives is left out (the presign client has already held the
- * signed one to the file's size).
- */
-function headOf(request: HttpRequest, authority: string): string {
-  const body = request.body;
-  const headers = request.headers || {};
-  let text = request.method + " " + request.target + " HTTP/1.1\r\nHost: " + authority + "\r\n";
-  for (const name in headers) if (name.toLowerCase() !== "content-length") text += name + ": " + headers[name] + "\r\n";
-  return text + (body ? "Content-Length: " + body.size + "\r\n" : "") + "\r\n";
 }

@@ -7,6 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { onTestFinished } from "vitest";
 import { buildFirmware } from "../../../host-tools/src/build/firmware.js";
 import { Device, type DeviceOptions } from "../../../host-tools/src/emulator/index.js";
+import type { SocketReport } from "../../../host-tools/src/emulator/net/index.js";
 
 const FIXTURE = join(import.meta.dirname, "../../fixtures/firmware/http-client.ts");
 
@@ -20,12 +21,16 @@ export interface JobRequest {
   size?: number;
   chunkSize?: number;
   keep?: number;
+  /** Issued while the request before it is still in progress. */
+  overlapping?: boolean;
 }
 
 export interface Job {
   /** The session's timeout, ms. */
   timeout?: number;
   requests: JobRequest[];
+  /** Close the session after the last request. */
+  close?: boolean;
 }
 
 export interface DeviceResult {
@@ -38,6 +43,13 @@ export interface DeviceResult {
   error?: string;
   /** Connections the session had opened when this request ended. */
   connections: number;
+}
+
+export interface JobOutcome {
+  results: DeviceResult[];
+  device: Device;
+  /** The device's sockets still open at the moment it printed that close() had resolved. */
+  openAtClose?: SocketReport[];
 }
 
 let bundle: Promise<string> | undefined;
@@ -54,7 +66,7 @@ export async function runJob(
   files: Record<string, Buffer> = {},
   timeoutMs = 20_000,
   options: DeviceOptions = {},
-): Promise<{ results: DeviceResult[]; device: Device }> {
+): Promise<JobOutcome> {
   const code = await httpClientApp();
   const device = await Device.create(options);
   onTestFinished(() => device.close());
@@ -66,7 +78,12 @@ export async function runJob(
   device.storage.write("http-job.json", JSON.stringify(job));
   device.install(code);
   device.boot();
-  const output = await device.waitForOutput((text) => text.includes("HTTP DONE") || text.includes("HTTP FAILED"), timeoutMs);
+  let openAtClose: SocketReport[] | undefined;
+  // Looked at as the line is printed: the device's sockets at that moment.
+  const output = await device.waitForOutput((text) => {
+    if (openAtClose === undefined && text.includes("HTTP CLOSED")) openAtClose = device.sockets!.open();
+    return text.includes("HTTP DONE") || text.includes("HTTP FAILED");
+  }, timeoutMs);
   const results: DeviceResult[] = [];
   for (const line of output.split("\n")) {
     const match = /^HTTP (\d+) (.*)$/.exec(line);
@@ -75,7 +92,7 @@ export async function runJob(
     results[Number(match[1])] = { ...raw, body: raw.body === undefined ? undefined : Buffer.from(raw.body, "base64") };
   }
   if (results.length !== job.requests.length) throw new Error(`the device reported ${results.length} of ${job.requests.length} requests:\n${output}`);
-  return { results, device };
+  return { results, device, openAtClose };
 }
 
 /** An S3 client as the presigner builds one (design.md), for any endpoint. */

@@ -34,20 +34,6 @@ export const RGW_RANGE = response(
   "0",
 );
 
-/** The answer to a HEAD: Content-Length is the object's size, and no content follows. */
-export const RGW_HEAD = response([
-  "HTTP/1.1 200 OK",
-  "Content-Length: 10",
-  "Accept-Ranges: bytes",
-  "Last-Modified: Sat, 21 Nov 2026 15:27:46 GMT",
-  "x-rgw-object-type: Normal",
-  'ETag: "781e5e245d69b566979b86e28d23f2c7"',
-  "x-amz-request-id: tx0000071688f014968d781-006b01b872-100c-default",
-  "Content-Type: binary/octet-stream",
-  "Date: Sat, 21 Nov 2026 15:27:46 GMT",
-  "Connection: close",
-]);
-
 /** A presigned PUT sent with one byte more than the signed Content-Length. */
 export const RGW_SIGNATURE_MISMATCH_BODY =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code><Message></Message><RequestId>tx00000b28129083157b899-006b01b872-100c-default</RequestId><HostId>100c-default-default</HostId></Error>';

@@ -152,25 +152,48 @@ describe("the device HTTP client against scripted servers", () => {
     expect(device.output).not.toContain("Uncaught");
   });
 
-  it("keeps one connection for several requests, HEAD and chunked answers included", async () => {
+  it("keeps one connection for several requests, 204 and chunked answers included", async () => {
     const { server, origin } = await serve((request, socket) => {
-      if (request.head.startsWith("HEAD")) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 123456\r\n\r\n");
+      if (request.head.startsWith("DELETE")) socket.write("HTTP/1.1 204 No Content\r\nx-amz-request-id: 1\r\n\r\n");
       else socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n");
     });
     const { results } = await runJob({
       requests: [
-        { method: "HEAD", url: origin + "/a" },
+        { method: "DELETE", url: origin + "/a" },
         { method: "GET", url: origin + "/b" },
         { method: "GET", url: origin + "/c" },
       ],
     });
-    expect(results.map((result) => result.status)).toEqual([200, 200, 200]);
-    expect(results[0]!.headers!["content-length"]).toBe("123456");
+    expect(results.map((result) => result.status)).toEqual([204, 200, 200]);
     expect(results[0]!.body!.length).toBe(0);
     expect(results[1]!.body!.toString()).toBe("abcde");
+    expect(results[2]!.body!.toString()).toBe("abcde");
     expect(results[2]!.connections).toBe(1);
     expect(server.connections).toBe(1);
     expect(server.requests.map((request) => request.connection)).toEqual([0, 0, 0]);
+  });
+
+  it("refuses a request issued while another is in progress, and finishes the one in progress", async () => {
+    const { server, origin } = await serve((_, socket) => setTimeout(() => socket.write(OK), 100));
+    const { results } = await runJob({
+      requests: [
+        { method: "GET", url: origin + "/first" },
+        { method: "GET", url: origin + "/second", overlapping: true },
+        { method: "GET", url: origin + "/third" },
+      ],
+    });
+    expect(results[1]!.error).toBe("a request is in progress");
+    expect(results[0]).toMatchObject({ status: 200, connections: 1 });
+    expect(results[2]).toMatchObject({ status: 200, connections: 1 });
+    expect(server.requests.map((request) => request.head.split(" ")[1])).toEqual(["/first", "/third"]);
+  });
+
+  it("close() resolves only once the connection has closed", async () => {
+    const { server, origin } = await serve((_, socket) => socket.write(OK));
+    const { results, openAtClose } = await runJob({ close: true, requests: [{ method: "GET", url: origin + "/a" }] });
+    expect(results[0]!.status).toBe(200);
+    expect(openAtClose).toEqual([]);
+    await server.closed(1);
   });
 
   it("opens a new connection after a response with Connection: close, and reads a body that runs until close", async () => {

@@ -13,7 +13,7 @@ describe("parseUrl", () => {
   it("keeps a presigned URL's path and query byte for byte, %-escapes included", () => {
     const url = parseUrl(PRESIGNED);
     expect(url).toEqual({
-      tls: true,
+      tls: {},
       host: "127.0.0.1",
       port: 7481,
       authority: "127.0.0.1:7481",
@@ -21,15 +21,15 @@ describe("parseUrl", () => {
     });
   });
 
-  it("uses the scheme's port and keeps the authority as written, without one", () => {
+  it("uses the scheme's port and keeps the authority as written, without one; TLS (with no client credentials) for https", () => {
     expect(parseUrl("https://bucket.s3.eu-west-1.amazonaws.com/key?x=1")).toEqual({
-      tls: true,
+      tls: {},
       host: "bucket.s3.eu-west-1.amazonaws.com",
       port: 443,
       authority: "bucket.s3.eu-west-1.amazonaws.com",
       target: "/key?x=1",
     });
-    expect(parseUrl("HTTP://example.com")).toMatchObject({ tls: false, port: 80, authority: "example.com", target: "/" });
+    expect(parseUrl("HTTP://example.com")).toEqual({ tls: undefined, host: "example.com", port: 80, authority: "example.com", target: "/" });
     expect(parseUrl("http://example.com:8080")).toMatchObject({ port: 8080, authority: "example.com:8080", target: "/" });
   });
 
@@ -44,8 +44,9 @@ describe("parseUrl", () => {
       ["ftp://h/x", "not http(s)"],
       ["h/x", "not http(s)"],
       ["https:///x", "no host"],
-      ["https://user:pw@h/x", "unsupported authority"],
-      ["https://[::1]:443/x", "unsupported authority"],
+      ["https://user:pw@h/x", "bad port"],
+      ["https://[::1]:443/x", "bad port"],
+      ["https://h:80:81/x", "bad port"],
       ["https://h:0/x", "bad port"],
       ["https://h:65536/x", "bad port"],
       ["https://h:/x", "bad port"],
