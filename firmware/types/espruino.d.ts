@@ -10,8 +10,15 @@ declare function getTime(): number;
 /** Extra arguments are passed to the callback (the engine supports this, as browsers do). */
 declare function setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): number;
 declare function setInterval(callback: () => void, ms: number): number;
-declare function clearTimeout(id?: number): void;
-declare function clearInterval(id?: number): void;
+/**
+ * Stops one timer. With no argument it stops every timer and interval;
+ * `clearTimeout(undefined)` throws ("not allowed"), so an id that may be
+ * unset must be tested first (measured on 2v29).
+ */
+declare function clearTimeout(id: number): void;
+declare function clearTimeout(): void;
+declare function clearInterval(id: number): void;
+declare function clearInterval(): void;
 declare function changeInterval(id: number, ms: number): void;
 declare function btoa(binary: string): string;
 declare function atob(base64: string): string;

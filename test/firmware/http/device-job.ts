@@ -50,6 +50,8 @@ export interface JobOutcome {
   device: Device;
   /** The device's sockets still open at the moment it printed that close() had resolved. */
   openAtClose?: SocketReport[];
+  /** Timers pending on the device at that moment: a pending timer keeps whatever it reaches alive. */
+  timersAtClose?: number;
 }
 
 let bundle: Promise<string> | undefined;
@@ -79,9 +81,13 @@ export async function runJob(
   device.install(code);
   device.boot();
   let openAtClose: SocketReport[] | undefined;
-  // Looked at as the line is printed: the device's sockets at that moment.
+  let timersAtClose: number | undefined;
+  // Looked at as the line is printed: the device's sockets and timers at that moment.
   const output = await device.waitForOutput((text) => {
-    if (openAtClose === undefined && text.includes("HTTP CLOSED")) openAtClose = device.sockets!.open();
+    if (openAtClose === undefined && text.includes("HTTP CLOSED")) {
+      openAtClose = device.sockets!.open();
+      timersAtClose = device.runtime!.timers.count;
+    }
     return text.includes("HTTP DONE") || text.includes("HTTP FAILED");
   }, timeoutMs);
   const results: DeviceResult[] = [];
@@ -92,7 +98,7 @@ export async function runJob(
     results[Number(match[1])] = { ...raw, body: raw.body === undefined ? undefined : Buffer.from(raw.body, "base64") };
   }
   if (results.length !== job.requests.length) throw new Error(`the device reported ${results.length} of ${job.requests.length} requests:\n${output}`);
-  return { results, device, openAtClose };
+  return { results, device, openAtClose, timersAtClose };
 }
 
 /** An S3 client as the presigner builds one (design.md), for any endpoint. */
