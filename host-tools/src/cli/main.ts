@@ -1,5 +1,5 @@
 // The `ferry` command: one entry, one module per subcommand.
-import type { Command } from "./command.js";
+import { UsageError, type Command } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import("./commands/build.js"),
@@ -33,9 +33,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
+    if (isUsageError(err)) {
+      process.stderr.write(`ferry ${name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
     process.stderr.write(`ferry ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+}
+
+/** A UsageError, or node:util parseArgs refusing the options (an unknown flag, a missing value). */
+function isUsageError(err: unknown): err is Error {
+  if (err instanceof UsageError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
 
 async function usage(): Promise<string> {
