@@ -63,7 +63,11 @@ export CEPH_CONF="$dir/ceph.conf"
 fsid=$(cat /proc/sys/kernel/random/uuid)
 mon_addr="v1:127.0.0.1:$mon_port"
 
-frontend="beast endpoint=127.0.0.1:$port"
+# tcp_nodelay: beast writes a response's head and its body separately, and
+# with Nagle's algorithm the body then waits for the client's delayed ACK:
+# 40 ms on Linux for every answer with a body (the uploader's size check),
+# where S3 front ends send at once.
+frontend="beast endpoint=127.0.0.1:$port tcp_nodelay=1"
 if [ -n "$ssl_port" ]; then
   # Beast reads the key from the certificate file when ssl_private_key is absent.
   frontend="$frontend ssl_endpoint=127.0.0.1:$ssl_port ssl_certificate=$ssl_certificate"
