@@ -6,8 +6,10 @@
 export function digits(text: string, radix: number): number {
   let value = text && text.length < 16 ? 0 : -1;
   for (let i = 0; i < text.length && value >= 0; i++) {
-    const digit = "0123456789abcdef".indexOf(text.charAt(i).toLowerCase());
-    value = digit < 0 || digit >= radix ? -1 : value * radix + digit;
+    // One character at a time, parseInt can take no sign, space or prefix:
+    // anything but a digit of the radix is NaN.
+    const digit = parseInt(text.charAt(i), radix);
+    value = digit >= 0 ? value * radix + digit : -1;
   }
   return value;
 }

@@ -21,8 +21,8 @@ export interface HttpResponse {
 export interface ResponseParser {
   /** True once the response is complete. Throws an Error when the bytes are not a well-formed response. */
   feed(input: string): boolean;
-  /** The connection closed: fine for a body read until close; throws if the response was cut short. */
-  eof(): void;
+  /** The connection closed: true if the response is complete (a body read until close ends here), false if the close cut it short. */
+  eof(): boolean;
 }
 
 const enum Limit {
@@ -56,29 +56,7 @@ export function responseParser(response: HttpResponse, keep: number): ResponsePa
   let status: number;
   const bad = (what: string): Error => new Error("bad HTTP response: " + what.slice(0, 60));
 
-  function headEnd(): void {
-    const codings = response.headers["transfer-encoding"];
-    const length = response.headers["content-length"];
-    // RFC 9112 §6.3: Transfer-Encoding wins over Content-Length; without
-    // either, the body runs until close.
-    left = codings || length === undefined ? 1 / 0 : digits(length, 10);
-    if (left < 0) throw bad("Content-Length " + length);
-    // Interim answers (100 Continue) precede the real one (RFC 9110 §15.2);
-    // 204 and 304 have no body; a coding list that does not end in chunked
-    // runs until close.
-    state =
-      status < 200
-        ? State.Status
-        : status === 204 || status === 304 || !left
-          ? State.Done
-          : codings && codings.toLowerCase().endsWith("chunked")
-            ? State.ChunkSize
-            : left < 1 / 0
-              ? State.Sized
-              : State.UntilClose;
-    if (state !== State.Status) response.status = status;
-  }
-
+  /** One line of the head, a chunk size, the end of a chunk, or a trailer field. */
   function line(text: string): void {
     if (state === State.Status) {
       status = digits(text.slice(9, 12), 10);
@@ -101,8 +79,27 @@ export function responseParser(response: HttpResponse, keep: number): ResponsePa
       if (colon < 1 || name.indexOf(" ") >= 0) throw bad(text);
       // Trailer fields are read past: nothing here depends on them (RFC 9110 §6.5.1).
       if (state === State.Fields) response.headers[name] = text.slice(colon + 1).trim();
-    } else if (state === State.Fields) headEnd();
-    else state = State.Done;
+    } else if (state === State.Fields) {
+      const codings = response.headers["transfer-encoding"];
+      const length = response.headers["content-length"];
+      // RFC 9112 §6.3: Transfer-Encoding wins over Content-Length; without
+      // either, the body runs until close.
+      left = codings || length === undefined ? 1 / 0 : digits(length, 10);
+      if (left < 0) throw bad("Content-Length " + length);
+      // 204 and 304 have no body; a coding list that does not end in
+      // chunked runs until close.
+      state =
+        status === 204 || status === 304 || !left
+          ? State.Done
+          : codings && codings.toLowerCase().endsWith("chunked")
+            ? State.ChunkSize
+            : left < 1 / 0
+              ? State.Sized
+              : State.UntilClose;
+      // Interim answers (100 Continue) precede the real one (RFC 9110 §15.2).
+      if (status < 200) state = State.Status;
+      else response.status = status;
+    } else state = State.Done; // the empty line after the trailers
   }
 
   return {
@@ -134,7 +131,7 @@ export function responseParser(response: HttpResponse, keep: number): ResponsePa
       return state === State.Done;
     },
     eof() {
-      if (state < State.UntilClose) throw new Error("connection closed " + (state || partial ? "mid-response" : "before a response"));
+      return state >= State.UntilClose;
     },
   };
 }

@@ -1,28 +1,7 @@
-// What the device reads out of S3's answers: the Content-Range of a ranged
-// GET (the size check after an upload) and the code of an XML error body.
-// Both are found with indexOf: the engine has no XML parser and its regular
-// expressions cannot be trusted (docs/engine.md).
-import { digits } from "./digits.js";
-
-export interface ContentRange {
-  first: number;
-  last: number;
-  /** The whole object's size. */
-  total: number;
-}
-
-/**
- * `bytes first-last/total` (RFC 9110 §14.4). Undefined for anything else:
- * S3 always sends the total, so an unknown one ("*") is refused too.
- */
-export function parseContentRange(value: string | undefined): ContentRange | undefined {
-  const text = value || "";
-  const dash = text.indexOf("-");
-  const slash = text.indexOf("/");
-  // A separator out of place leaves a non-digit in some part, which digits() refuses.
-  const range = { first: digits(text.slice(6, dash), 10), last: digits(text.slice(dash + 1, slash), 10), total: digits(text.slice(slash + 1), 10) };
-  return text.slice(0, 6) === "bytes " && range.first >= 0 && range.last >= range.first && range.total > range.last ? range : undefined;
-}
+// The code of an S3 XML error body, found with indexOf: the engine has no
+// XML parser and its regular expressions cannot be trusted (docs/engine.md).
+// The size check after an upload reads the Content-Range text itself
+// (firmware/src/uploader/round.ts).
 
 export interface S3Error {
   /** S3's error code, e.g. `SignatureDoesNotMatch`, `AccessDenied`, `NoSuchKey`. */

@@ -27,7 +27,7 @@ export interface HttpRequest {
   body?: BodySource;
   /** Bytes per body write (default 2048). */
   chunkSize?: number;
-  /** Response body bytes kept (default 2048, enough for an S3 error); the rest is read and dropped. */
+  /** Response body bytes kept (default, and for 0, 2048: enough for an S3 error); the rest is read and dropped. */
   keep?: number;
 }
 
@@ -71,14 +71,16 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
    * This session ended a connection whose close has not come: its memory (a
    * TLS session) is not free yet, so the next one waits. Only one connection
    * is ever alive, so `connection` and this are never both set.
+   * The flags start unset, which reads as false.
    */
-  let closing = false;
+  let closing: boolean | undefined;
   /** The current connection has drained a write: it reached its peer (for TLS, past the handshake). False while there is none. */
-  let opened = false;
+  let opened: boolean | undefined;
   /** Something was written and its drain has not come yet. */
-  let flushing = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the request in progress runs out of time: Date.now() ms. */
+  let flushing: boolean | undefined;
+  /** The one timer, while a request or close() waits; unset or 0 when none (the engine numbers timers from 1). */
+  let timer: ReturnType<typeof setTimeout> | 0 | undefined;
+  /** When the request in progress, or close(), runs out of time: Date.now() ms. */
   let deadline: number;
   // The request in progress and its progress, set as it starts.
   let active: HttpRequest | undefined;
@@ -95,49 +97,59 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
   let closed: (() => void) | undefined;
 
   /**
-   * The request fails unless something happens within the timeout.
-   * Progress moves the deadline, not the timer: a timer set and cleared for
-   * every chunk would cost the engine a timer allocation per chunk. The
-   * timer goes when the request ends: a pending timer keeps the whole
-   * session alive, about 1,000 variables on the engine (measured).
+   * The request (or close()) fails unless something happens within the
+   * timeout. Progress moves the deadline, not the timer: a timer set and
+   * cleared for every chunk would cost the engine a timer allocation per
+   * chunk. The timer goes as soon as nothing waits: a pending timer keeps
+   * the whole session alive, about 1,000 variables on the engine (measured).
    */
   function arm(): void {
     deadline = Date.now() + timeout;
-    if (timer === undefined) tick();
+    if (!timer) tick();
   }
 
   function tick(): void {
     const left = deadline - Date.now();
-    timer = undefined;
+    timer = 0;
     if (left > 0) timer = setTimeout(tick, left);
-    else if (active) {
-      const step = !opened ? "connecting" : flushing ? "sending" : response.status ? "receiving" : "waiting";
-      fail(new Error(origin.authority + ": no progress for " + timeout + " ms while " + step));
-    }
+    else if (active) fail(origin.authority + ": no progress for " + timeout + " ms while " + step());
+    // The engine never reported the close: close() gives up waiting.
+    else if (closed) closed();
   }
 
-  function drop(): void {
-    if (connection) {
-      connection.end();
-      closing = true;
-    }
-    connection = undefined;
-    opened = false;
+  /** What the request in progress was doing when it failed. */
+  function step(): string {
+    return !opened ? "connecting" : response.status ? "receiving" : flushing ? "sending " + sent + " of " + size + " body bytes" : "waiting";
+  }
+
+  /** Ends the wait: a timer left pending would hold the session. */
+  function stop(): void {
+    if (timer) clearTimeout(timer);
+    timer = 0;
   }
 
   /** The one way out, for a response or a failure: closes the connection if it must, and settles the request. */
   function end(error?: Error): void {
     const ended = active;
     active = undefined;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+    stop();
     // An answer before the whole body went out ends the upload, and the rest
     // of it would be read as the next request (RFC 9112 §9.3).
-    if (error || sent < size || (response.headers["connection"] || "").toLowerCase().indexOf("close") >= 0) drop();
-    if (ended && error) reject(error);
-    else if (ended) resolve(response);
+    if (error || sent < size || (response.headers["connection"] || "").toLowerCase().indexOf("close") >= 0) {
+      if (connection) {
+        connection.end();
+        closing = true;
+      }
+      connection = undefined;
+      opened = false;
+    }
+    if (ended) error ? reject(error) : resolve(response);
   }
-  const fail = end;
+
+  /** Fails the request in progress, if there is one, and drops the connection. */
+  function fail(why: string): void {
+    end(new Error(why));
+  }
 
   /** Writes the next piece of the request, if the last one has drained. */
   function sendMore(): void {
@@ -146,10 +158,9 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
     head = "";
     try {
       if (!data && sent < size) {
-        const wanted = Math.min(size - sent, active.chunkSize || 2048);
-        data = active.body!.read(wanted) || "";
-        if (!data || data.length > wanted) throw new Error("body ended at " + (sent + data.length) + " of " + size + " bytes");
-        sent += data.length;
+        sent += (data = active.body!.read(Math.min(size - sent, active.chunkSize || 2048)) || "").length;
+        // Short or long, the body would not match its Content-Length.
+        if (!data || sent > size) return fail("body ended at " + sent + " of " + size + " bytes");
       }
       // Nothing is left to write once everything is out: one drain follows
       // each write, so that drain comes once.
@@ -159,49 +170,49 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
       }
       arm();
     } catch (e) {
-      fail(e as Error);
+      end(e as Error);
     }
   }
 
   function open(): void {
     flushing = opened = false;
     connection = options.connect(origin, {
-      // The TCP connection is up: progress. The head, written already, leaves now.
-      open: arm,
+      // The TCP connection is up: progress. The head, written already, leaves
+      // now. A request that failed meanwhile has no wait left to time.
+      open: () => {
+        if (active) arm();
+      },
       drain: () => {
         flushing = false;
         opened = true;
         sendMore();
       },
       data: (chunk) => {
-        // Bytes nobody asked for: the connection cannot be trusted any more.
-        // Those of a connection being closed are dropped as well.
-        if (!active || !connection) return drop();
-        try {
-          if (parser.feed(chunk)) end();
-          else arm();
-        } catch (e) {
-          fail(e as Error);
-        }
+        // Bytes of a connection being closed are dropped. Bytes nobody asked
+        // for meet the last response's finished parser, which refuses them:
+        // the connection cannot be trusted any more.
+        if (connection)
+          try {
+            if (parser.feed(chunk)) end();
+            else arm();
+          } catch (e) {
+            end(e as Error);
+          }
       },
       close: (_hadError, reason) => {
-        const why = reason ? ": " + reason : "";
-        if (!connection) {
+        if (connection) {
+          connection = undefined;
+          // A body read until close ends here. Between requests, the last
+          // response's parser has finished: an idle connection just ends.
+          if (opened && parser.eof()) end();
+          else fail(origin.authority + ": connection closed while " + step() + (reason ? ": " + reason : ""));
+        } else {
+          // The connection this session ended has given its memory back.
           closing = false;
+          stop();
           if (closed) closed();
           if (active) open();
-          return;
         }
-        connection = undefined;
-        if (active)
-          try {
-            if (!opened) throw new Error(origin.authority + ": cannot connect" + why);
-            if (!response.status && sent < size) throw new Error("connection closed after " + sent + " of " + size + " body bytes" + why);
-            parser.eof();
-            end();
-          } catch (e) {
-            fail(e as Error);
-          }
       },
     });
     // Written before the socket is up, the head leaves once it connects and
@@ -227,7 +238,7 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
         active = request;
         sent = 0;
         response = { status: 0, headers: {}, body: "" };
-        parser = responseParser(response, request.keep === undefined ? 2048 : request.keep);
+        parser = responseParser(response, request.keep || 2048);
         arm();
         if (connection) sendMore();
         // One TLS session at a time fits a board: the next connection waits
@@ -236,15 +247,12 @@ export function httpSession(origin: HttpOrigin, options: HttpSessionOptions): Ht
       });
     },
     close() {
-      fail(new Error("session closed"));
+      fail("session closed");
       return new Promise<void>((resolve) => {
-        if (!closing) return resolve();
-        // Cleared on the close, so nothing holds the session afterwards.
-        const fallback = setTimeout(resolve, timeout);
-        closed = () => {
-          clearTimeout(fallback);
-          resolve();
-        };
+        closed = resolve;
+        // Resolved on the close, or by the timer if the engine never reports it.
+        if (closing) arm();
+        else resolve();
       });
     },
   };

@@ -35,6 +35,11 @@ export function parseUrl(url: string): HttpUrl {
   // name with a user name in it cannot resolve.
   if (!parts[0]) throw bad("no host");
   if (port < 1 || port > 65535 || parts.length > 3) throw bad("bad port");
-  const target = url.slice(end).split("#")[0];
-  return { tls: https ? {} : undefined, host: parts[0], port: port, authority: authority, target: target.charAt(0) === "/" ? target : "/" + target };
+  return {
+    tls: https ? {} : undefined,
+    host: parts[0],
+    port: port,
+    authority: authority,
+    target: (url.charAt(end) === "/" ? "" : "/") + url.slice(end).split("#")[0],
+  };
 }

@@ -38,7 +38,6 @@ export interface DeviceResult {
   headers?: Record<string, string>;
   /** The kept content, as bytes. */
   body?: Buffer;
-  range?: { first: number; last: number; total: number } | null;
   s3?: { code: string; message: string } | null;
   error?: string;
   /** Connections the session had opened when this request ended. */

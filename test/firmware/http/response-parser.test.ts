@@ -6,7 +6,7 @@ import * as responses from "./responses.js";
 
 interface Parsed {
   response: HttpResponse;
-  /** What feed() returned after each piece. */
+  /** What feed() returned after each piece, then what eof() returned when asked for. */
   complete: boolean[];
   error?: string;
 }
@@ -18,7 +18,7 @@ function parse(pieces: string[], options: { eof?: boolean; keep?: number } = {})
   const parser = responseParser(response, options.keep ?? 100_000);
   try {
     for (const piece of pieces) parsed.complete.push(parser.feed(piece));
-    if (options.eof) parser.eof();
+    if (options.eof) parsed.complete.push(parser.eof());
   } catch (error) {
     parsed.error = (error as Error).message;
   }
@@ -122,6 +122,7 @@ describe("the response parser on HTTP/1.1 framing", () => {
     expect(open.response.body).toBe("line one\nline two\n");
     const parsed = expectSameForEverySplit(responses.UNTIL_CLOSE, { eof: true });
     expect(parsed.error).toBeUndefined();
+    expect(ended(parsed)).toBe(true);
     expect(parsed.response.headers["content-type"]).toBe("text/plain");
     expect(parsed.response.body).toBe("line one\nline two\n");
   });
@@ -161,14 +162,17 @@ describe("the response parser refuses", () => {
     });
   }
 
-  it("a connection that closes before the response or in the middle of it", () => {
-    expect(parse([], { eof: true }).error).toBe("connection closed before a response");
+  it("to call a response complete when the connection closes before it or in the middle of it", () => {
+    expect(parse([], { eof: true }).complete).toEqual([false]);
     const cut = responses.RGW_RANGE.slice(0, -1);
     for (let at = 1; at <= cut.length; at++) {
-      expect(parse([cut.slice(0, at)], { eof: true }).error).toBe("connection closed mid-response");
+      const parsed = parse([cut.slice(0, at)], { eof: true });
+      expect(parsed.error).toBeUndefined();
+      expect(ended(parsed)).toBe(false);
     }
-    const chunked = responses.CHUNKED.slice(0, -2);
-    expect(parse([chunked], { eof: true }).error).toBe("connection closed mid-response");
+    expect(ended(parse([responses.CHUNKED.slice(0, -2)], { eof: true }))).toBe(false);
+    // A close after a complete response (an idle connection ending) leaves it complete.
+    expect(parse([responses.RGW_PUT_OK], { eof: true }).complete).toEqual([true, true]);
   });
 
   it("a line over 1024 bytes, before buffering it all", () => {

@@ -75,7 +75,6 @@ describe("the device HTTP client against Ceph RGW over TLS", () => {
     expect(upload!.headers!.etag).toBe(`"${createHash("md5").update(data).digest("hex")}"`);
     expect(check!.status).toBe(206);
     expect(check!.headers!["content-range"]).toBe(`bytes 0-0/${MB}`);
-    expect(check!.range).toEqual({ first: 0, last: 0, total: MB });
     expect(check!.body).toEqual(data.subarray(0, 1));
     expect(check!.connections).toBe(1);
     expect(proxy.links).toHaveLength(1);
@@ -126,7 +125,7 @@ describe("the device HTTP client against Ceph RGW over TLS", () => {
     const [upload, check] = results;
     expect(await stored(key)).toBeUndefined();
     expect(upload!.status).toBeUndefined();
-    expect(upload!.error).toMatch(/^connection closed after \d+ of 1048576 body bytes(: .*)?$/);
+    expect(upload!.error).toMatch(new RegExp(`^127\\.0\\.0\\.1:${proxy.port}: connection closed while sending \\d+ of 1048576 body bytes(: .*)?$`));
     expect(proxy.links[0]!.forwarded.up).toBe(300_000);
     expect(check!.status).toBe(404);
     expect(check!.s3!.code).toBe("NoSuchKey");

@@ -130,7 +130,7 @@ describe("the device HTTP client against scripted servers", () => {
     await server.closed(1);
   });
 
-  it("says it cannot connect when nothing listens", async () => {
+  it("says the connection closed while connecting when nothing listens", async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {
         const { port } = probe.address() as net.AddressInfo;
@@ -140,7 +140,7 @@ describe("the device HTTP client against scripted servers", () => {
     const { results, device } = await runJob({
       requests: [{ method: "GET", url: `http://127.0.0.1:${closedPort}/x` }],
     });
-    expect(results[0]!.error).toMatch(new RegExp(`^127\\.0\\.0\\.1:${closedPort}: cannot connect`));
+    expect(results[0]!.error).toMatch(new RegExp(`^127\\.0\\.0\\.1:${closedPort}: connection closed while connecting`));
     expect(device.output).not.toContain("Uncaught");
   });
 
@@ -148,7 +148,7 @@ describe("the device HTTP client against scripted servers", () => {
     const { results, device } = await runJob({ requests: [{ method: "GET", url: "https://127.0.0.1:9/x" }] }, {}, 10_000, {
       board: { ...DEFAULT_BOARD, variables: 2000 },
     });
-    expect(results[0]!.error).toBe("127.0.0.1:9: cannot connect: mbedtls_ssl_setup: Not enough memory");
+    expect(results[0]!.error).toBe("127.0.0.1:9: connection closed while connecting: mbedtls_ssl_setup: Not enough memory");
     expect(device.output).not.toContain("Uncaught");
   });
 
@@ -243,6 +243,35 @@ describe("the device HTTP client against scripted servers", () => {
     expect(server.requests.filter((request) => request.head.startsWith("PUT"))).toEqual([]);
     expect(results[1]).toMatchObject({ status: 200, connections: 2 });
     expect(server.connections).toBe(2);
+    expect(device.outOfMemory).toBe(false);
+  });
+
+  it("says what the request was doing when the server closes the connection: sending, waiting or receiving", async () => {
+    const { server, origin } = await serve(
+      (request, socket) => {
+        if (request.head.startsWith("GET /wait")) socket.end();
+        else socket.end("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+      },
+      (head, socket) => {
+        if (head.startsWith("PUT")) socket.destroy();
+      },
+    );
+    const { results, device } = await runJob(
+      {
+        requests: [
+          { method: "PUT", url: origin + "/send", file: "/big.bin" },
+          { method: "GET", url: origin + "/wait" },
+          { method: "GET", url: origin + "/receive" },
+        ],
+      },
+      { "big.bin": randomBytes(1024 * 1024) },
+    );
+    const closed = (step: string) => new RegExp(`^127\\.0\\.0\\.1:${new URL(origin).port}: connection closed while ${step}(: .*)?$`);
+    expect(results[0]!.error).toMatch(closed("sending \\d+ of 1048576 body bytes"));
+    expect(results[1]!.error).toMatch(closed("waiting"));
+    expect(results[2]!.error).toMatch(closed("receiving"));
+    expect(results.map((result) => result.connections)).toEqual([1, 2, 3]);
+    expect(server.connections).toBe(3);
     expect(device.outOfMemory).toBe(false);
   });
 
