@@ -27,7 +27,7 @@ describe("property names in the bundle", () => {
   it("shortens the names that stay inside and keeps the ones that cross the edge", async () => {
     const { code } = await buildFirmware({ entry: APP });
     for (const inside of ["currentTotal", "incrementBy"]) expect(code).not.toContain(inside);
-    for (const edge of ["greeting", "repeatCount", "summaryLine", "memoryKnown", "beaconLabel", ".free"]) expect(code).toContain(edge);
+    for (const edge of ["greeting", "repeatCount", "summaryLine", "memoryKnown", "beaconLabel", ".free", ".usage"]) expect(code).toContain(edge);
   });
 
   it("runs the same shortened as unshortened", async () => {

@@ -5,8 +5,8 @@
 // sees it: the engine's own objects and methods, JSON on the wire or in
 // Storage, anything printed. The type checker decides which names those are:
 //
-// - a name declared in a declaration file (the engine's API, the ES5 library)
-//   is kept;
+// - a name declared anywhere in a declaration file (the engine's API, the
+//   ES5 library) is kept, on any object;
 // - a name read or written where the checker cannot say which declaration it
 //   means (a value typed `any`, a dictionary) is kept;
 // - quoted names are kept (terser leaves them too);
@@ -81,10 +81,15 @@ export function shortenableProperties(program: ts.Program): string[] {
    * engine's own, the other side's names are the engine's or the wire's.
    */
   function flow(value: ts.Expression, target: ts.Type | undefined): void {
-    if (!target) return;
+    // An empty `{}` or `[]` starts a value of the target's type: it carries no names across.
+    if (!target || isEmptyLiteral(value)) return;
     const source = checker.getTypeAtLocation(value);
     if ((isOpaque(target) || isForeign(target)) && !isAny(source)) keepType(source);
     if ((isOpaque(source) && !isOpaque(target)) || isForeign(source)) keepType(target);
+  }
+
+  function isEmptyLiteral(value: ts.Expression): boolean {
+    return (ts.isObjectLiteralExpression(value) && value.properties.length === 0) || (ts.isArrayLiteralExpression(value) && value.elements.length === 0);
   }
 
   function isShortenable(symbol: ts.Symbol | undefined): boolean {
@@ -168,8 +173,25 @@ export function shortenableProperties(program: ts.Program): string[] {
   }
 
   for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
-    visit(file);
+    if (file.isDeclarationFile) keepDeclaredNames(file);
+    else if (!program.isSourceFileFromExternalLibrary(file)) visit(file);
   }
   return [...declared].filter((name) => !kept.has(name)).sort();
+
+  /**
+   * Every name the engine's API or the library declares is kept, whatever
+   * the flows above show: an engine object can reach the app's own types
+   * through paths the checker follows only in part (a generic helper that
+   * passes an engine file through, say), and then a shortened `close` is
+   * called on the real file.
+   */
+  function keepDeclaredNames(file: ts.SourceFile): void {
+    const look = (node: ts.Node): void => {
+      if ((ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node)) && ts.isIdentifier(node.name)) {
+        kept.add(node.name.text);
+      }
+      ts.forEachChild(node, look);
+    };
+    look(file);
+  }
 }
