@@ -73,9 +73,6 @@ export interface Logger {
 export const LOG_DIR = "/logs";
 /** File numbers reserved in Storage at a time. */
 export const NUMBER_BLOCK = 16;
-/** Upper case, as the lines show them. */
-const LEVELS = ["INFO", "WARN", "ERROR"];
-const WARN = 1;
 /** Buffered bytes that trigger a write at once. */
 const BUFFER_BYTES = 1024;
 
@@ -89,16 +86,17 @@ export function createLogger(options: LoggerOptions): Logger {
   const maxFileAgeMs = options.maxFileAgeMs || 3600000;
   const flushMs = options.flushMs || 5000;
 
+  /** Lines waiting for the card; the flush timer runs exactly while there are some. */
   let pending = "";
-  let pendingLines = 0;
+  let cancelFlush: () => void;
   /** Lines lost since the last write that worked, and the card's error. */
   let lost = 0;
   let lastError: string;
-  // The file this boot appends to ("" when there is none): its name, its
-  // size, and when its first line was written.
+  // The file this boot appends to ("" when there is none): its path, its
+  // size, and (set as it opens) when it closes by age.
   let current = "";
   let currentSize = 0;
-  let currentStarted = 0;
+  let closesAt: number;
   // Why a number is never used twice: a file takes `next` only while it is
   // below `reserved`, and `reserved` is in Storage before that. The record
   // only grows, and a boot (or a card that comes back) starts at or past
@@ -112,57 +110,56 @@ export function createLogger(options: LoggerOptions): Logger {
   let next = 1;
   /** 0 until the card's folder and Storage have been read (again after a failed write). */
   let reserved = 0;
-  let cancelFlush: (() => void) | undefined;
 
-  function line(level: number, text: string): string {
+  function line(level: string, text: string): string {
     // A line break in the text would split the entry in two.
-    return new Date(clock.now()).toISOString() + " " + LEVELS[level] + " " + text.split("\n").join(" ") + "\n";
+    return new Date(clock.now()).toISOString() + " " + level + " " + text.split("\n").join(" ") + "\n";
   }
 
   function aged(): unknown {
-    return current && clock.now() - currentStarted >= maxFileAgeMs;
+    return current && clock.now() >= closesAt;
   }
 
   /**
-   * Moves `next` past Storage's record and every file on the card (making
-   * the folder if missing), and reserves a block from there. Should the
-   * write throw, `reserved` is already set: the callers' catch zeroes it.
+   * Unless numbers are left in the block, moves `next` past Storage's record
+   * and every file on the card (making the folder if missing), and reserves
+   * a block from there. Should the write throw, `reserved` is already set:
+   * the callers' catch zeroes it.
    */
   function reserveNumbers(): void {
-    if (!files.stat(LOG_DIR)) files.makeDir(LOG_DIR);
-    const stored = sequence.read();
-    next = Math.max(next, (stored && stored.next) || 0);
-    files.list(LOG_DIR).forEach((name) => {
-      next = Math.max(next, sequenceOf(name) + 1);
-    });
-    sequence.write({ next: (reserved = next + NUMBER_BLOCK) });
+    if (next >= reserved) {
+      if (!files.stat(LOG_DIR)) files.makeDir(LOG_DIR);
+      const stored = sequence.read();
+      next = Math.max(next, (stored && stored.next) || 0);
+      files.list(LOG_DIR).forEach((name) => {
+        next = Math.max(next, sequenceOf(name) + 1);
+      });
+      sequence.write({ next: (reserved = next + NUMBER_BLOCK) });
+    }
   }
 
   function flush(): void {
-    if (cancelFlush) cancelFlush();
-    cancelFlush = undefined;
     if (!pending) return;
-    let data = pending;
-    const lines = pendingLines;
+    cancelFlush();
+    const data = pending;
     pending = "";
-    pendingLines = 0;
-    if (lost) data = line(WARN, "log: " + lost + " lines lost: " + lastError) + data;
     try {
-      if (next >= reserved) reserveNumbers();
-      const name = current || logFileName(next);
-      files.append(LOG_DIR + "/" + name, data);
       if (!current) {
-        current = name;
-        currentStarted = clock.now();
-        next++;
+        reserveNumbers();
+        // Taken before the first write: should that fail, the number is skipped, never used again.
+        current = LOG_DIR + "/" + logFileName(next++);
+        closesAt = clock.now() + maxFileAgeMs;
       }
-      currentSize += data.length;
+      const text = (lost ? line("WARN", "log: " + lost + " lines lost: " + lastError) : "") + data;
+      files.append(current, text);
+      currentSize += text.length;
       lost = 0;
     } catch (err) {
       if (toConsole && !lost) toConsole("log: cannot write: " + err);
-      lost += lines;
+      lost += data.split("\n").length - 1;
       lastError = "" + err;
-      // The card may come back as another card: read its folder again first.
+      // The card may come back as another card: read its folder again
+      // first. The file that was open stays as it is, closed.
       reserved = 0;
       rotate();
     }
@@ -174,24 +171,23 @@ export function createLogger(options: LoggerOptions): Logger {
     currentSize = 0;
   }
 
-  function writer(level: number): (...parts: unknown[]) => void {
+  function writer(level: string, atOnce?: boolean): (...parts: unknown[]) => void {
     return function () {
       // The engine builds a new array at each read of `arguments` (jswrap_arguments): read it once.
       const entry = line(level, ([] as unknown[]).map.call(arguments as unknown as unknown[], describe).join(" "));
       if (toConsole) toConsole(entry.slice(0, -1));
       const used = currentSize + pending.length;
       if (used && (used + entry.length > maxFileBytes || aged())) rotate();
+      if (!pending) cancelFlush = clock.after(flushMs, flush);
       pending += entry;
-      pendingLines++;
-      if (level > WARN || pending.length >= BUFFER_BYTES) flush();
-      else if (!cancelFlush) cancelFlush = clock.after(flushMs, flush);
+      if (atOnce || pending.length >= BUFFER_BYTES) flush();
     };
   }
 
   return {
-    info: writer(0),
-    warn: writer(WARN),
-    error: writer(2),
+    info: writer("INFO"),
+    warn: writer("WARN"),
+    error: writer("ERROR", true),
     flush: flush,
     rotate: rotate,
     closedFiles(max, skip) {
@@ -204,10 +200,10 @@ export function createLogger(options: LoggerOptions): Logger {
       let count = 0;
       try {
         // Numbers are reserved before the caller uploads and deletes any file.
-        if (next >= reserved) reserveNumbers();
+        reserveNumbers();
         files.list(LOG_DIR).forEach((name) => {
           const path = LOG_DIR + "/" + name;
-          if (sequenceOf(name) < 0 || name === current) return;
+          if (sequenceOf(name) < 0 || path === current) return;
           count++;
           if (!(skip && skip(path)) && oldest.push(path) > max) oldest.sort().pop();
         });

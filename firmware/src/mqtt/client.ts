@@ -3,18 +3,18 @@
 // something else. The connection comes from a Connector, so the same code
 // runs over engine sockets (platform/net.ts) or anything a test hands in.
 //
-// A closure rather than a class: the minifier shortens local names but not
-// property names, and this file is a good part of the device's flash budget.
+// A closure rather than a class: the minifier always shortens local names,
+// property names only where they stay inside the bundle, and this file is a
+// good part of the device's flash budget.
 import type { Connection, ConnectTarget, Connector } from "../net/connection.js";
 import { after } from "../platform/time.js";
 import {
   DISCONNECT,
   encodeConnect,
   encodeFilter,
-  encodePuback,
   encodePublish,
-  encodeSubscribe,
-  markDuplicate,
+  encodeWithId,
+  PacketFirstByte,
   packetReader,
   PacketType,
   PINGREQ,
@@ -80,7 +80,6 @@ const DEFAULT_TIMEOUT = 30000;
 function ignore(): void {}
 
 export function createMqttClient(options: MqttOptions): MqttClient {
-  const connectPacket = encodeConnect(options);
   const timeout = options.timeout || DEFAULT_TIMEOUT;
   const keepalive = options.keepalive * 1000;
   /** QoS 1 publishes awaiting PUBACK, by packet id: each sends its PUBLISH (again), or with `true` takes the PUBACK. */
@@ -90,9 +89,10 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   /** Every filter subscribed to, as SUBSCRIBE lists them: asked for again on each connection. */
   let filters = "";
   let sock: Connection | undefined;
-  let phase = Phase.Opening;
-  /** Not started, or paused: no reconnects. */
-  let stopped = true;
+  /** How far the current connection has come; unset before the first. */
+  let phase: Phase;
+  /** Started and not paused: reconnects. */
+  let active: boolean | undefined;
   /** Packets waiting for `drain`; undefined when the connection may take a write now. */
   let queue: string[] | undefined;
   /**
@@ -102,7 +102,8 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   let stopWaiting = ignore;
   /** Cancels pause()'s limit on waiting for a close that may never come. */
   let stopPauseLimit = ignore;
-  let pingPending = false;
+  /** A wait is running that only a packet from the broker ends: for CONNACK, or for anything after a PINGREQ. Set by dial(). */
+  let awaiting: boolean;
   /** The last wait before reconnecting; 0 after a CONNACK. */
   let backoff = 0;
   let lastId = 0;
@@ -110,8 +111,8 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   let open = 0;
 
   function start(): void {
-    if (stopped) {
-      stopped = false;
+    if (!active) {
+      active = true;
       dial();
     }
   }
@@ -124,12 +125,12 @@ export function createMqttClient(options: MqttOptions): MqttClient {
     resume: start,
 
     pause() {
-      stopped = true;
+      active = false;
       stopWaiting();
       if (sock) {
-        // DISCONNECT only after CONNECT: a socket written before it opens
-        // would send it first.
-        if (phase > Phase.Opening) sock.write((queue || []).join("") + DISCONNECT);
+        // DISCONNECT only once past Opening, after CONNECT: a socket written
+        // before it opens would send it first.
+        if (phase) sock.write((queue || []).join("") + DISCONNECT);
         fail("paused");
       }
       return new Promise<void>((resolve) => {
@@ -143,23 +144,23 @@ export function createMqttClient(options: MqttOptions): MqttClient {
     subscribe(topic, qos) {
       const filter = encodeFilter(topic, qos);
       filters += filter;
-      send(encodeSubscribe(nextId(), filter));
+      send(encodeWithId(PacketFirstByte.Subscribe, nextId(), filter));
     },
 
     publish(topic, payload, how) {
       const wanted = how || {};
       const id = wanted.qos ? nextId() : 0;
-      let packet = encodePublish(topic, payload, wanted.retain, id);
-      if (!id) return Promise.resolve(send(packet));
       let stopResend = ignore;
+      let duplicate: boolean | undefined;
       return new Promise<boolean>((resolve) => {
+        if (!id) return resolve(send(encodePublish(topic, payload, wanted.retain)));
         const transmit = (unacked[id] = (acked?: boolean) => {
           stopResend();
           if (acked) {
             delete unacked[id];
             resolve(true);
-          } else if (send(packet)) {
-            packet = markDuplicate(packet);
+          } else if (send(encodePublish(topic, payload, wanted.retain, id, duplicate))) {
+            duplicate = true;
             stopResend = after(timeout, transmit);
           }
         });
@@ -170,53 +171,55 @@ export function createMqttClient(options: MqttOptions): MqttClient {
 
   function dial(): void {
     const read = packetReader(options.maxPacketSize, (type, code, topic, payload) => {
-      // A chunk may hold more packets after one that ended this connection.
-      if (sock !== connection) return;
+      // A chunk may hold more packets after one that ended this connection
+      // (only fail() changes `sock` while a chunk is read: to undefined).
+      if (!sock) return;
       // Anything from the broker shows the connection alive, a PINGRESP included.
-      pingPending = false;
-      if (phase < Phase.Ready) {
-        // The broker's first packet must be CONNACK [MQTT-3.2.0-1].
-        if (type !== PacketType.Connack) return fail("expected CONNACK");
-        if (code) return fail("refused, code " + code);
+      awaiting = false;
+      if (phase !== Phase.Ready) {
+        // The broker's first packet must be CONNACK [MQTT-3.2.0-1], with
+        // return code (its low byte, 3.2.2.3) 0; else the reason shows both.
+        if (type !== PacketType.Connack || (code &= 255)) return fail("refused " + type + "/" + code);
         stopWaiting();
         phase = Phase.Ready;
         backoff = 0;
         if (keepalive) stopWaiting = after(keepalive, ping);
         // Subscriptions go before retransmitted publishes, so replies to those cannot be missed.
-        if (filters) send(encodeSubscribe(nextId(), filters));
+        if (filters) send(encodeWithId(PacketFirstByte.Subscribe, nextId(), filters));
         for (const id in unacked) unacked[id]!();
         setTimeout(client.onConnect, 0);
       } else if (type === PacketType.Publish) {
-        if (code) send(encodePuback(code));
+        if (code) send(encodeWithId(PacketFirstByte.Puback, code, ""));
         // Deferred: a throwing handler surfaces as the engine's own
         // "Uncaught" report, outside the reader's call stack.
         setTimeout(client.onMessage, 0, topic!, payload!);
-      } else if (type === PacketType.Puback && unacked[code]) unacked[code]!(true);
+      } else if (type === PacketType.Puback) (unacked[code] || ignore)(true);
     });
     queue = [];
     open++;
     // No wait is running here: a reconnect's has just ended, pause() ended any other.
-    stopWaiting = after(timeout, () => fail("no CONNACK"));
+    awaiting = true;
+    stopWaiting = after(timeout, ping);
     const connection: Connection = (sock = options.connector(options.target, {
       open: () => {
         if (sock !== connection) return;
         phase = Phase.Greeted;
-        connection.write(connectPacket);
+        connection.write(encodeConnect(options));
       },
       data: (chunk) => {
         if (sock !== connection) return;
         try {
           read(chunk);
-        } catch (error) {
-          fail((error as Error).message);
+        } catch (reason) {
+          // The reader's own reasons are strings; anything else shows as "Error: ...".
+          fail("" + reason);
         }
       },
       // The engine keeps unsent output in its variable store: one packet is
       // written at a time, the next once the previous has left.
       drain: () => {
         if (sock !== connection || !queue) return;
-        const next = queue.shift();
-        if (next) connection.write(next);
+        if (queue[0]) connection.write(queue.shift()!);
         else queue = undefined;
       },
       close: (_hadError, reason) => {
@@ -230,29 +233,27 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   /** Every connection has closed (or pause() waited long enough): pause() may resolve. */
   function released(): void {
     stopPauseLimit();
-    pausing.splice(0).forEach((resolve) => resolve());
+    while (pausing.length) pausing.pop()!();
   }
 
-  // Nothing from the broker, not even the PINGRESP, within a keep-alive
-  // period after a PINGREQ means the connection is dead; the engine has no
-  // socket timeout of its own (docs/engine.md, "Sockets").
+  // No CONNACK within the timeout, or nothing from the broker, not even the
+  // PINGRESP, within a keep-alive period after a PINGREQ: the connection is
+  // dead. The engine has no socket timeout of its own (docs/engine.md, "Sockets").
   function ping(): void {
-    if (pingPending) return fail("no PINGRESP");
-    pingPending = true;
+    if (awaiting) return fail("no answer");
+    awaiting = true;
     send(PINGREQ);
     stopWaiting = after(keepalive, ping);
   }
 
   function send(packet: string): boolean {
-    const ready = phase === Phase.Ready;
-    if (ready) {
-      if (queue) queue.push(packet);
-      else {
-        queue = [];
-        sock!.write(packet);
-      }
+    if (phase !== Phase.Ready) return false;
+    if (queue) queue.push(packet);
+    else {
+      queue = [];
+      sock!.write(packet);
     }
-    return ready;
+    return true;
   }
 
   function nextId(): number {
@@ -271,7 +272,7 @@ export function createMqttClient(options: MqttOptions): MqttClient {
     stopWaiting();
     ended.end();
     setTimeout(client.onClose, 0, reason);
-    if (stopped) return;
+    if (!active) return;
     backoff = Math.min(options.backoff.max, backoff * 2 || options.backoff.min);
     stopWaiting = after(backoff - (Math.random() * backoff) / 2, dial);
   }

@@ -8,10 +8,9 @@ import {
   DISCONNECT,
   encodeConnect,
   encodeFilter,
-  encodePuback,
   encodePublish,
-  encodeSubscribe,
-  markDuplicate,
+  encodeWithId,
+  PacketFirstByte,
   PINGREQ,
   PacketType,
   type ConnectFields,
@@ -91,7 +90,8 @@ export const FIXTURES: Fixture[] = [
   {
     name: "CONNACK accepted, session present",
     bytes: "20020100",
-    decoded: [PacketType.Connack, 0],
+    // The flags byte above the return code: the client reads the low byte.
+    decoded: [PacketType.Connack, 0x0100],
     reference: { cmd: "connack", sessionPresent: true, returnCode: 0 },
   },
   {
@@ -117,34 +117,34 @@ export const FIXTURES: Fixture[] = [
   {
     name: "PUBLISH QoS 1, DUP, empty payload, id 65535",
     bytes: "3a05000178ffff",
-    encode: () => markDuplicate(encodePublish("x", "", false, 65535)),
+    encode: () => encodePublish("x", "", false, 65535, true),
     decoded: [PacketType.Publish, 65535, "x", ""],
     reference: { cmd: "publish", topic: "x", payload: bin(""), qos: 1, retain: false, dup: true, messageId: 65535 },
   },
   {
     name: "PUBACK",
     bytes: "40020001",
-    encode: () => encodePuback(1),
+    encode: () => encodeWithId(PacketFirstByte.Puback, 1, ""),
     decoded: [PacketType.Puback, 1],
     reference: { cmd: "puback", messageId: 1 },
   },
   {
     name: "PUBACK, high id",
     bytes: "4002beef",
-    encode: () => encodePuback(0xbeef),
+    encode: () => encodeWithId(PacketFirstByte.Puback, 0xbeef, ""),
     decoded: [PacketType.Puback, 0xbeef],
     reference: { cmd: "puback", messageId: 0xbeef },
   },
   {
     name: "SUBSCRIBE, one filter",
     bytes: "82140007000f66657272792f2b2f642f7265706c7901",
-    encode: () => encodeSubscribe(7, encodeFilter("ferry/+/d/reply", 1)),
+    encode: () => encodeWithId(PacketFirstByte.Subscribe, 7, encodeFilter("ferry/+/d/reply", 1)),
     reference: { cmd: "subscribe", messageId: 7, subscriptions: [{ topic: "ferry/+/d/reply", qos: 1 }] },
   },
   {
     name: "SUBSCRIBE, two filters",
     bytes: "820e01020003612f230100032f2b2f00",
-    encode: () => encodeSubscribe(258, encodeFilter("a/#", 1) + encodeFilter("/+/", 0)),
+    encode: () => encodeWithId(PacketFirstByte.Subscribe, 258, encodeFilter("a/#", 1) + encodeFilter("/+/", 0)),
     reference: {
       cmd: "subscribe",
       messageId: 258,
