@@ -13,8 +13,8 @@ import { connect } from "./platform/net.js";
 import { readStored, storedRecord } from "./platform/storage.js";
 import { after, now } from "./platform/time.js";
 import { keepWifi } from "./platform/wifi.js";
-import { deviceEventJson, STATE_OFFLINE, STATE_ONLINE } from "./protocol/events.js";
-import { DEFAULT_TOPIC_PREFIX, deviceTopic, type DeviceChannel } from "./protocol/topics.js";
+import { STATE_OFFLINE, STATE_ONLINE } from "./protocol/events.js";
+import { DEFAULT_TOPIC_PREFIX } from "./protocol/topics.js";
 import { createPresignClient } from "./uploader/presign-client.js";
 import { createUploader } from "./uploader/round.js";
 import { httpSession } from "./http/session.js";
@@ -24,9 +24,10 @@ const FIRST_ROUND_MS = 2000;
 
 function start(config: DeviceConfig, deviceKey: string): void {
   const deviceId = config.deviceId;
-  const topic = (channel: DeviceChannel): string => deviceTopic(config.prefix || DEFAULT_TOPIC_PREFIX, deviceId, channel);
-  const state = topic("state");
-  const replies = topic("presign/reply");
+  // The device's topics are `<prefix>/<dev>/<DeviceChannel>` (protocol/topics.ts).
+  const topics = (config.prefix || DEFAULT_TOPIC_PREFIX) + "/" + deviceId + "/";
+  const state = topics + "state";
+  const replies = topics + "presign/reply";
   const upload = config.upload || {};
   const logSettings = config.log || {};
   const boots = storedRecord<number>("ferry.boots");
@@ -63,7 +64,7 @@ function start(config: DeviceConfig, deviceKey: string): void {
     deviceId: deviceId,
     deviceKey: deviceKey,
     sha256: sha256,
-    send: (payload) => mqtt.publish(topic("presign"), payload),
+    send: (payload) => mqtt.publish(topics + "presign", payload),
     after: after,
     timeoutMs: (upload.presignTimeoutSeconds || 20) * 1000,
     idPrefix: "b" + boot + "-r",
@@ -75,13 +76,14 @@ function start(config: DeviceConfig, deviceKey: string): void {
     openSession: (origin) => httpSession(origin, { connect: connect, timeout: (upload.httpTimeoutSeconds || 30) * 1000 }),
     // Two TLS sessions do not fit a board without PSRAM (docs/engine.md).
     exclusive: broker.tls && (config.tlsSessions || 1) < 2 ? mqtt : undefined,
-    report: (event) => mqtt.publish(topic("event"), deviceEventJson(event), { qos: 1 }),
+    report: (event) => mqtt.publish(topics + "event", JSON.stringify(event), { qos: 1 }),
     now: now,
     settings: upload,
   });
 
   let online = false;
-  let started = false;
+  /** The rounds' interval timer, once the first connection started it. */
+  let rounds: number | undefined;
   function round(): void {
     log.info("status free", memory().free, "waiting", log.closedFiles(0).count);
     if (online) uploader.run();
@@ -90,10 +92,9 @@ function start(config: DeviceConfig, deviceKey: string): void {
     online = true;
     log.info("mqtt up");
     mqtt.publish(state, STATE_ONLINE, { qos: 1, retain: true });
-    if (started) return;
-    started = true;
+    if (rounds) return;
     after(FIRST_ROUND_MS, round);
-    setInterval(round, (upload.intervalSeconds || 60) * 1000);
+    rounds = setInterval(round, (upload.intervalSeconds || 60) * 1000);
   };
   mqtt.onClose = (reason) => {
     online = false;
@@ -111,11 +112,11 @@ function start(config: DeviceConfig, deviceKey: string): void {
     wifi.ssid,
     wifi.password,
     () => {
-      log.info("wifi up");
+      // Once: after that MQTT reconnects on its own, and must stay paused while an upload holds the TLS session.
       if (!joined) mqtt.connect();
       joined = true;
     },
-    (reason) => log.warn("wifi down:", reason),
+    log,
   );
 }
 

@@ -16,7 +16,9 @@ export function hmacSha256(sha256: Sha256, key: string, message: string): string
   let inner = "";
   let outer = "";
   for (let i = 0; i < BLOCK_BYTES; i++) {
-    const byte = i < key.length ? key.charCodeAt(i) : 0;
+    // Past the key's end charCodeAt gives NaN, which ^ takes as 0: the
+    // zero padding RFC 2104 asks for.
+    const byte = key.charCodeAt(i);
     inner += chr(byte ^ 0x36);
     outer += chr(byte ^ 0x5c);
   }
@@ -50,8 +52,9 @@ export function fromHex(hex: string): string | undefined {
  * taken does not tell a forger how many leading characters were right.
  */
 export function sameMac(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
+  // Lengths that differ make a difference too; the loop then compares with
+  // NaN past b's end, which ^ takes as 0.
+  let difference = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
+  return !difference;
 }

@@ -1,6 +1,6 @@
 // The SD card through the engine's `require("fs")` and `E.openFile`
 // (docs/engine.md, "Files and flash"), shaped as firmware/src/fs/file-system.ts.
-import type { FileSystem } from "../fs/file-system.js";
+import type { FileReader, FileSystem } from "../fs/file-system.js";
 
 /** Mounts the card; nothing in `sdCard` works before this. */
 export function mountSdCard(spi: SPI, chipSelect: Pin): void {
@@ -16,20 +16,21 @@ export function mountSdCardOn(pins?: { sck: number; miso: number; mosi: number; 
 /** The engine's file system module; `fs()` rather than a constant, so a bundle that never touches the card never loads it. */
 const fs = (): EspruinoFs => require("fs");
 
+/** Some of the engine's file calls answer a failure with a falsy value rather than an error. */
+function checked<T>(answer: T | undefined | false, failure: string): T {
+  if (!answer) throw new Error("cannot " + failure);
+  return answer as T;
+}
+
 export const sdCard: FileSystem = {
   append: (path, data) => {
-    // The engine reports a write that stored nothing with false, not an error.
-    if (!fs().appendFileSync(path, data)) throw new Error("cannot write " + path);
+    checked(fs().appendFileSync(path, data), "write " + path);
   },
-  list: (dir) => {
-    // The engine's own array, not a filtered copy: with hundreds of log
-    // files a copy costs hundreds of variables more (docs/device-logger.md).
-    // The Linux engine answers undefined for a missing directory where the
-    // device throws.
-    const names = fs().readdirSync(dir);
-    if (!names) throw new Error("cannot list " + dir);
-    return names;
-  },
+  // The engine's own array, not a filtered copy: with hundreds of log
+  // files a copy costs hundreds of variables more (docs/device-logger.md).
+  // The Linux engine answers undefined for a missing directory where the
+  // device throws.
+  list: (dir) => checked(fs().readdirSync(dir), "list " + dir),
   stat: (path) => fs().statSync(path),
   remove: (path) => {
     fs().unlinkSync(path);
@@ -37,9 +38,7 @@ export const sdCard: FileSystem = {
   makeDir: (path) => {
     fs().mkdirSync(path);
   },
-  openReader: (path) => {
-    const file = E.openFile(path, "r");
-    if (!file) throw new Error("cannot open " + path);
-    return file;
-  },
+  // The type argument tells the build that the engine's File answers to
+  // FileReader's names: `close` must never be shortened.
+  openReader: (path) => checked<FileReader>(E.openFile(path, "r"), "open " + path),
 };

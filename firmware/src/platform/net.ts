@@ -1,16 +1,12 @@
 // Connections over the engine's sockets (`require("net")`, `require("tls")`),
 // as firmware/src/net/connection.ts describes them. Engine facts this relies
 // on are in docs/engine.md, "Sockets".
-import type { Connection, Connector, TlsCredentials } from "../net/connection.js";
+import type { Connector, TlsCredentials } from "../net/connection.js";
 
 export const connect: Connector = (target, events) => {
+  /** The one close is reported; after it, writes are swallowed, as the interface allows (the engine would throw `This socket is closed`). */
   let closed = false;
   let reason: string | undefined;
-  const close = (hadError: boolean): void => {
-    if (closed) return;
-    closed = true;
-    events.close(hadError, reason);
-  };
   let socket: EspruinoSocket;
   try {
     const options: TlsConnectOptions = { host: target.host, port: target.port };
@@ -24,26 +20,26 @@ export const connect: Connector = (target, events) => {
       }
     }
     socket = (credentials ? require("tls") : require("net")).connect(options);
+    // Only on("connect"), never a connect() callback as well: the engine loses
+    // the callback when both are given. The handlers take no `this`.
+    socket.on("connect", events.open);
+    socket.on("data", events.data);
+    socket.on("drain", events.drain);
+    socket.on("error", (error) => {
+      reason = error.message;
+    });
+    socket.on("close", (hadError) => {
+      if (!closed) events.close(!!hadError, reason);
+      closed = true;
+    });
   } catch (e) {
     // A refused connection, an unknown host or a TLS session that does not
     // fit in memory throws inside connect(), which blocks and returns no
     // socket. The caller still gets its one close, later, as for any other failure.
-    reason = (e as Error).message;
-    setTimeout(close, 0, true);
-    return { write: () => {}, end: () => {} };
+    closed = true;
+    setTimeout(events.close, 0, true, (e as Error).message);
   }
-  // Only on("connect"), never a connect() callback as well: the engine loses
-  // the callback when both are given. The handlers take no `this`.
-  socket.on("connect", events.open);
-  socket.on("data", events.data);
-  socket.on("drain", events.drain);
-  socket.on("error", (error) => {
-    reason = error.message;
-  });
-  socket.on("close", (hadError) => close(!!hadError));
-  const connection: Connection = {
-    // The engine throws `This socket is closed` on a write after the close;
-    // a closed connection swallows the write, as the interface allows.
+  return {
     write: (data) => {
       if (!closed) socket.write(data);
     },
@@ -51,5 +47,4 @@ export const connect: Connector = (target, events) => {
       if (!closed) socket.end();
     },
   };
-  return connection;
 };

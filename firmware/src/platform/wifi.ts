@@ -7,8 +7,14 @@
 
 const MAX_WAIT = 60000;
 
-/** Joins `ssid` and keeps rejoining; `up` after each join, `down` with the engine's reason after each loss or failed attempt. */
-export function keepWifi(ssid: string, password: string | undefined, up: () => void, down: (reason: string) => void): void {
+/** Where the station's ups and downs are logged (the app's Logger). */
+export interface WifiLog {
+  info(...parts: unknown[]): void;
+  warn(...parts: unknown[]): void;
+}
+
+/** Joins `ssid` and keeps rejoining; `up` after each join. Each join, loss and failed attempt is logged, with the engine's reason. */
+export function keepWifi(ssid: string, password: string | undefined, up: () => void, log: WifiLog): void {
   const wifi = require("Wifi");
   let wait = 0;
   let timer: number | undefined;
@@ -19,6 +25,7 @@ export function keepWifi(ssid: string, password: string | undefined, up: () => v
       if (timer) clearTimeout(timer);
       timer = undefined;
       wait = 0;
+      log.info("wifi up");
       up();
     });
   }
@@ -26,7 +33,7 @@ export function keepWifi(ssid: string, password: string | undefined, up: () => v
     timer = setTimeout(attempt, (wait = Math.min(MAX_WAIT, wait * 2 || 1000)));
   }
   wifi.on("disconnected", (details) => {
-    down(String((details as { msg?: string }).msg));
+    log.warn("wifi down:", (details as { msg?: string }).msg);
     if (timer) clearTimeout(timer);
     retry();
   });

@@ -29,7 +29,3 @@ export interface RoundEvent {
 }
 
 export type DeviceEvent = UploadEvent | RoundEvent;
-
-export function deviceEventJson(event: DeviceEvent): string {
-  return JSON.stringify(event);
-}

@@ -33,38 +33,35 @@ export interface PresignClient {
 }
 
 export function createPresignClient(options: PresignClientOptions): PresignClient {
-  /** Requests waiting for their reply; undefined settles one as unsent. */
-  const waiting: { [id: string]: (reply: SignedPresignReply | undefined) => void } = {};
+  /** Settles the request waiting for this id, with its reply or the code of its failure. */
+  const waiting: { [id: string]: (reply: SignedPresignReply | string) => void } = {};
   let count = 0;
 
   return {
     put(key, size) {
       const id = options.idPrefix + ++count;
       return new Promise<PresignGrant>((resolve, reject) => {
-        const cancel = options.after(options.timeoutMs, () => {
-          delete waiting[id];
-          reject("presign-timeout");
-        });
-        waiting[id] = (reply) => {
+        // Whatever comes first settles the request; the promise ignores the rest.
+        const settle = (waiting[id] = (reply) => {
           delete waiting[id];
           cancel();
-          if (!reply) reject("offline");
-          else if (reply.ok === false) reject("presign-" + reply.error + ": " + reply.message);
-          // The MAC covers Content-Length alone, so no other header may reach the request.
+          if (typeof reply == "string") reject(reply);
+          else if (!reply.ok) reject("presign-" + reply.error + ": " + reply.message);
+          // The MAC covers Content-Length alone, so no other header may reach
+          // the request: the headers must be exactly {"Content-Length": "<size>"}.
           else if (
-            reply.ok === true &&
             reply.op === "put" &&
             reply.key === key &&
             typeof reply.url == "string" &&
             typeof reply.check == "string" &&
-            Object.keys(reply.headers).join() === "Content-Length" &&
-            reply.headers["Content-Length"] === "" + size
+            JSON.stringify(reply.headers) === '{"Content-Length":"' + size + '"}'
           )
             resolve(reply);
           else reject("bad-grant");
-        };
+        });
+        const cancel = options.after(options.timeoutMs, () => settle("presign-timeout"));
         options.send(JSON.stringify({ id: id, op: "put", key: key, size: size })).then((sent) => {
-          if (!sent && waiting[id]) waiting[id](undefined);
+          if (!sent) settle("offline");
         });
       });
     },

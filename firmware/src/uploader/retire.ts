@@ -6,7 +6,10 @@ import type { FileSystem } from "../fs/file-system.js";
 
 export const SENT_DIR = "/sent";
 
-/** Throws when the file could not be retired; the original is then still there. */
+/**
+ * Throws when the file could not be retired (the card's Error, or an
+ * uploader failure string); the original is then still there.
+ */
 export function retireFile(files: FileSystem, path: string, size: number, mode: "delete" | "move" | undefined, chunkSize: number): void {
   if (mode === "move") {
     const copy = SENT_DIR + path.substring(path.lastIndexOf("/"));
@@ -20,7 +23,7 @@ export function retireFile(files: FileSystem, path: string, size: number, mode: 
       reader.close();
     }
     const stat = files.stat(copy);
-    if (!stat || stat.size !== size) throw new Error("copy has " + (stat ? stat.size : 0) + " of " + size + " bytes");
+    if ((stat && stat.size) !== size) throw "retire: the copy in " + SENT_DIR + " is short";
   }
   files.remove(path);
 }

@@ -8,7 +8,7 @@
 // handed in, so tests drive it without an engine.
 import type { FileReader, FileSystem } from "../fs/file-system.js";
 import { parseS3Error } from "../http/s3-answer.js";
-import type { HttpOrigin, HttpRequest, HttpResponse, HttpSession } from "../http/session.js";
+import type { BodySource, HttpOrigin, HttpRequest, HttpResponse, HttpSession } from "../http/session.js";
 import { parseUrl } from "../http/url.js";
 import type { Logger } from "../logger/logger.js";
 import type { DeviceEvent, RoundEvent, UploadEvent } from "../protocol/events.js";
@@ -66,8 +66,8 @@ interface Backoff {
  */
 function refusal(response: HttpResponse): string {
   const error = parseS3Error(response.body);
-  if (response.status === 403 && error && error.code === "AccessDenied" && (!error.message || error.message.indexOf("expired") >= 0)) return "expired";
-  return "http-" + response.status + (error ? "-" + error.code : "");
+  const code = "http-" + response.status + (error ? "-" + error.code : "");
+  return code === "http-403-AccessDenied" && (!error!.message || error!.message.indexOf("expired") >= 0) ? "expired" : code;
 }
 
 export function createUploader(options: UploaderOptions): Uploader {
@@ -77,13 +77,16 @@ export function createUploader(options: UploaderOptions): Uploader {
   const chunkSize = settings.chunkSize || 2048;
   const backoffs: { [path: string]: Backoff } = {};
   let running = false;
+  /** Files stored in the running round. */
+  let stored = 0;
 
   /**
-   * Failures are short codes thrown as strings; an Error comes from the HTTP
-   * session. An expired URL is no fault of the file: no backoff for it.
+   * Failures are short codes thrown as strings; an Error (from the card, the
+   * HTTP session or MQTT) takes the code of the `step` it broke. An expired
+   * URL is no fault of the file: no backoff for it.
    */
-  function failed(event: UploadEvent, why: unknown): void {
-    const text = typeof why === "string" ? why : "network: " + (why && (why as Error).message);
+  function failed(event: UploadEvent, why: unknown, step: string): void {
+    const text = typeof why == "string" ? why : step + ": " + (why && (why as Error).message);
     const path = event.file;
     const last = backoffs[path];
     log.warn("upload failed", path, text);
@@ -97,27 +100,26 @@ export function createUploader(options: UploaderOptions): Uploader {
   function upload(session: UploadSession, event: UploadEvent, grant: PresignGrant): Promise<void> {
     const path = event.file;
     const size = event.size;
-    let reader: FileReader | undefined;
+    /** The open file, with its size: the PUT's body. */
+    let body: (FileReader & BodySource) | undefined;
+    let step = "card";
     const close = (): void => {
-      if (reader) reader.close();
-      reader = undefined;
+      if (body) body.close();
+      body = undefined;
     };
     // Every URL of a round is for the same bucket; one for another host
     // would reach the session's host, whose store refuses its signature.
-    const request = (method: string, url: string, headers: HttpRequest["headers"], body?: HttpRequest["body"]) =>
+    const request = (method: string, url: string, headers: HttpRequest["headers"]) =>
       session.request({ method: method, target: parseUrl(url).target, headers: headers, body: body, chunkSize: chunkSize, keep: 512 });
     return new Promise<HttpResponse>((resolve) => {
-      try {
-        reader = files.openReader(path);
-      } catch (error) {
-        throw "card: " + error;
-      }
-      const body = reader;
-      resolve(request("PUT", grant.url, grant.headers, { size: size, read: (length) => body.read(length) }));
+      body = files.openReader(path) as FileReader & BodySource;
+      body.size = size;
+      step = "network";
+      resolve(request("PUT", grant.url, grant.headers));
     })
-      .then((stored) => {
+      .then((answer) => {
         close();
-        if (stored.status !== 200 || !stored.headers["etag"]) throw refusal(stored);
+        if (answer.status !== 200 || !answer.headers["etag"]) throw refusal(answer);
         // An empty object has no byte 0 to ask for; its signed Content-Length of 0 is the proof.
         if (size) return request("GET", grant.check!, { Range: "bytes=0-0" });
       })
@@ -130,70 +132,56 @@ export function createUploader(options: UploaderOptions): Uploader {
           const range = answer.headers["content-range"] || "";
           if (range.indexOf("bytes 0-") || range.slice(range.indexOf("/") + 1) !== "" + size) throw "size-mismatch";
         }
-        try {
-          retireFile(files, path, size, settings.retire, chunkSize);
-        } catch (error) {
-          throw "retire: " + error;
-        }
+        step = "retire";
+        retireFile(files, path, size, settings.retire, chunkSize);
         event.outcome = "stored";
+        stored++;
         delete backoffs[path];
         log.info("uploaded", path, size);
       })
       .then(undefined, (why) => {
         close();
-        failed(event, why);
-      });
-  }
-
-  /**
-   * Every granted file (`grants[i]` is the grant for `events[i]`) over one
-   * session to the bucket, with MQTT paused when the TLS sessions demand it.
-   */
-  function transfer(events: UploadEvent[], grants: (PresignGrant | void)[]): Promise<void> {
-    const first = grants.filter((grant) => grant)[0];
-    if (!first) return Promise.resolve();
-    const origin = parseUrl(first.url);
-    const exclusive = origin.tls ? options.exclusive : undefined;
-    let session: UploadSession;
-    let chain = (exclusive ? exclusive.pause() : Promise.resolve()).then(() => {
-      session = options.openSession(origin);
-    });
-    events.forEach((event, i) => {
-      const grant = grants[i];
-      if (grant) chain = chain.then(() => upload(session, event, grant));
-    });
-    // MQTT comes back however the uploads end.
-    const resume = () => {
-      if (exclusive) exclusive.resume();
-    };
-    return chain
-      .then(() => session.close())
-      .then(resume, (error) => {
-        resume();
-        throw error;
+        failed(event, why, step);
       });
   }
 
   return {
     run() {
-      if (running) return Promise.resolve(false);
       const now = options.now();
-      const events: UploadEvent[] = log
-        .closedFiles(settings.batch || 4, (path) => backoffs[path] && backoffs[path].due > now)
-        .files.map((file) => ({ type: "upload", file: file.path, key: file.path.slice(1), size: file.size, outcome: "failed" }));
+      const events: UploadEvent[] = running
+        ? []
+        : log
+            .closedFiles(settings.batch || 4, (path) => backoffs[path] && backoffs[path].due > now)
+            .files.map((file) => ({ type: "upload", file: file.path, key: file.path.slice(1), size: file.size, outcome: "failed" }));
       if (!events.length) return Promise.resolve(false);
       running = true;
-      // Every URL first: on a board with one TLS session, MQTT is about to be paused.
-      return Promise.all(events.map((event) => options.presign(event.key, event.size).then(undefined, (why) => failed(event, why))))
-        .then((grants) => transfer(events, grants))
+      stored = 0;
+      /** MQTT, while paused for the bucket's TLS session. */
+      let exclusive: UploaderOptions["exclusive"];
+      // Every URL first: on a board with one TLS session, MQTT is about to be
+      // paused. A presign that throws could not be handed to MQTT: "offline".
+      return Promise.all(events.map((event) => options.presign(event.key, event.size).then(undefined, (why) => failed(event, why, "offline"))))
+        .then((grants) => {
+          // Every granted file over one session to the bucket.
+          const first = grants.filter((grant) => grant)[0];
+          if (!first) return;
+          const origin = parseUrl(first.url);
+          if (origin.tls) exclusive = options.exclusive;
+          let session: UploadSession;
+          let chain = Promise.resolve(exclusive && exclusive.pause()).then(() => {
+            session = options.openSession(origin);
+          });
+          grants.forEach((grant, i) => {
+            if (grant) chain = chain.then(() => upload(session, events[i], grant));
+          });
+          return chain.then(() => session.close());
+        })
         .then(undefined, (error) => log.warn("upload round failed:", error))
         .then(() => {
+          // MQTT comes back however the uploads ended.
+          if (exclusive) exclusive.resume();
           running = false;
-          let stored = 0;
-          events.forEach((event) => {
-            options.report(event);
-            if (event.outcome === "stored") stored++;
-          });
+          events.forEach(options.report);
           // Retired files have left the log folder.
           const round: RoundEvent = { type: "round", stored: stored, failed: events.length - stored, waiting: log.closedFiles(0).count };
           log.info("upload round", round);

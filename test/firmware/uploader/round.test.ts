@@ -182,7 +182,8 @@ describe("an upload round", () => {
     const roomy = setup({ exclusive: false });
     await roomy.uploader.run();
     expect(roomy.steps).not.toContain("pause");
-    expect(roomy.card.files.size).toBe(0);
+    // All three stored and retired; only the round's own log file is left.
+    expect([...roomy.card.files.keys()].filter((path) => path <= "/logs/00000003.log")).toEqual([]);
   });
 
   it("asks for nothing and reports nothing when no file is closed", async () => {
@@ -249,6 +250,15 @@ describe("a file is never retired unless the bucket holds all of it", () => {
     await uploader.run();
     expect([...card.files.keys()].filter((path) => path <= "/logs/00000003.log")).toHaveLength(3);
     expect(uploads().map((event) => event.reason)).toEqual(["presign-too-large", "presign-timeout", "presign-timeout"]);
+    expect(steps).not.toContain("pause");
+  });
+
+  it("when MQTT throws instead of taking the presign request", async () => {
+    const { uploader, onPresign, card, uploads, steps } = setup({ files: { "00000001.log": "a" } });
+    onPresign(() => Promise.reject(new Error("This socket is closed")));
+    await uploader.run();
+    expect(card.files.has("/logs/00000001.log")).toBe(true);
+    expect(uploads()[0]!.reason).toBe("offline");
     expect(steps).not.toContain("pause");
   });
 
