@@ -1,19 +1,11 @@
 // The `ferry` entry: every command's usage errors end the same way, with
 // the command's usage and exit status 2 (docs/cli.md).
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../host-tools/src/cli/main.js";
+import { captureCli, type Captured } from "../support/console-capture.js";
 
-async function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((text) => ((stdout += String(text)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((text) => ((stderr += String(text)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+function ferry(args: string[]): Promise<Captured> {
+  return captureCli(() => main(args));
 }
 
 describe("ferry usage errors", () => {

@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command } from "../../host-tools/src/cli/commands/build.js";
 import { FIRMWARE_DIR } from "../../host-tools/src/paths.js";
+import { captureCli, type Captured } from "../support/console-capture.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -13,17 +14,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function runBuild(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((text) => ((stdout += String(text)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((text) => ((stderr += String(text)), true));
-  try {
-    return { code: await command.run(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+function runBuild(args: string[]): Promise<Captured> {
+  return captureCli(() => command.run(args));
 }
 
 describe("ferry build", () => {
