@@ -13,9 +13,9 @@ async function run(code: string): Promise<{ output: string[]; stored: string }> 
   try {
     device.install(code);
     device.boot();
-    await device.waitForOutput((out) => out.includes("beaconLabel") || out.includes("Uncaught"), 10_000);
+    await device.waitForOutput((out) => out.includes("epsilonField") || out.includes("Uncaught"), 10_000);
     return {
-      output: device.output.split("\n").filter((line) => line.startsWith("{")),
+      output: device.output.split("\n").filter((line) => line.startsWith("{") || line.startsWith("[")),
       stored: device.eval('JSON.stringify(require("Storage").readJSON("props.json"))') as string,
     };
   } finally {
@@ -27,13 +27,15 @@ describe("property names in the bundle", () => {
   it("shortens the names that stay inside and keeps the ones that cross the edge", async () => {
     const { code } = await buildFirmware({ entry: APP });
     for (const inside of ["currentTotal", "incrementBy"]) expect(code).not.toContain(inside);
-    for (const edge of ["greeting", "repeatCount", "summaryLine", "memoryKnown", "beaconLabel", ".free", ".usage"]) expect(code).toContain(edge);
+    for (const edge of ["greeting", "repeatCount", "summaryLine", "memoryKnown", "beaconLabel", ".free", ".usage", ".alphaField", ".betaField", ".gammaField", ".deltaField", "epsilonField"]) {
+      expect(code).toContain(edge);
+    }
   });
 
   it("runs the same shortened as unshortened", async () => {
     const shortened = await run((await buildFirmware({ entry: APP })).code);
     const whole = await run((await buildFirmware({ entry: APP, shortenProperties: false })).code);
-    expect(shortened.output).toEqual(['{"summaryLine":"hi","total":3,"memoryKnown":true}', '{"beaconLabel":"b3"}']);
+    expect(shortened.output).toEqual(['{"summaryLine":"hi","total":3,"memoryKnown":true}', '{"beaconLabel":"b3"}', '[1,2,3,4,{"k":{"epsilonField":5}}]']);
     expect(shortened).toEqual(whole);
     expect(JSON.parse(shortened.stored)).toEqual({ greeting: "hi!", repeatCount: 3 });
   });

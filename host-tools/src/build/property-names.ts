@@ -39,9 +39,8 @@ export function shortenableProperties(program: ts.Program): string[] {
       return checker.getTypeArguments(type as ts.TypeReference).forEach(keepType);
     }
     if (!(type.flags & ts.TypeFlags.Object)) return;
-    const symbol = type.getSymbol();
-    // The library's types (Promise, Array, ...) are kept whole already.
-    if (symbol && symbol.declarations && symbol.declarations.some(inDeclarationFile)) return;
+    // The library's generic types hold the app's types too: Record<string, T>, Promise<T>.
+    if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) checker.getTypeArguments(type as ts.TypeReference).forEach(keepType);
     for (const property of checker.getPropertiesOfType(type)) {
       kept.add(property.name);
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
@@ -73,6 +72,8 @@ export function shortenableProperties(program: ts.Program): string[] {
     if (!(type.flags & ts.TypeFlags.Object)) return false;
     const symbol = type.getSymbol();
     if (!symbol || !symbol.declarations || !symbol.declarations.some(inDeclarationFile)) return false;
+    // Pick<T, K>, Partial<T>, Record<K, T> are the app's own types reshaped.
+    if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) return false;
     return !((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference && checker.getTypeArguments(type as ts.TypeReference).length);
   }
 
@@ -84,6 +85,14 @@ export function shortenableProperties(program: ts.Program): string[] {
     // An empty `{}` or `[]` starts a value of the target's type: it carries no names across.
     if (!target || isEmptyLiteral(value)) return;
     const source = checker.getTypeAtLocation(value);
+    if (isOpaque(target)) {
+      // A literal's own type may have widened to any[] (one element is any):
+      // each element carries its own names out.
+      if (ts.isArrayLiteralExpression(value)) value.elements.forEach((element) => flow(element, target));
+      if (ts.isObjectLiteralExpression(value)) {
+        for (const member of value.properties) if (ts.isPropertyAssignment(member)) flow(member.initializer, target);
+      }
+    }
     if ((isOpaque(target) || isForeign(target)) && !isAny(source)) keepType(source);
     if ((isOpaque(source) && !isOpaque(target)) || isForeign(source)) keepType(target);
   }
@@ -110,6 +119,23 @@ export function shortenableProperties(program: ts.Program): string[] {
   }
 
   function visit(node: ts.Node): void {
+    // Any value the checker can say where it goes: an any into a typed
+    // place (an arrow's body, a field, an array element), or a typed value
+    // into an opaque one.
+    if (ts.isExpression(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      flow(node, checker.getContextualType(node));
+    }
+    if (ts.isObjectBindingPattern(node)) {
+      // Destructuring reads the names off the value: from an any or an
+      // engine object, those are names from outside.
+      const source = checker.getTypeAtLocation(node);
+      if (isOpaque(source) || isForeign(source)) {
+        for (const element of node.elements) {
+          const name = element.propertyName ?? element.name;
+          if (ts.isIdentifier(name)) kept.add(name.text);
+        }
+      }
+    }
     if (ts.isPropertyAccessExpression(node)) {
       const objectType = checker.getTypeAtLocation(node.expression);
       visitPropertyName(node.name, isAny(objectType) ? undefined : checker.getSymbolAtLocation(node.name));
