@@ -19,6 +19,10 @@ export interface BodySource {
 }
 
 export interface HttpRequest {
+  /**
+   * Any method whose answer frames its body as usual; not HEAD, whose answer
+   * announces a Content-Length it does not send (the device never asks).
+   */
   method: string;
   /** Path and query, byte for byte as signed (HttpUrl.target). */
   target: string;

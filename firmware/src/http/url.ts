@@ -16,7 +16,8 @@ export interface HttpUrl extends ConnectTarget {
 export function parseUrl(url: string): HttpUrl {
   const bad = (why: string): Error => new Error("bad URL " + url.slice(0, 50) + ": " + why);
   const colon = url.indexOf("://");
-  const scheme = url.slice(0, colon).toLowerCase();
+  // substring, not slice: without "://" (-1) the scheme is "", not the URL less a byte.
+  const scheme = url.substring(0, colon).toLowerCase();
   const https = scheme === "https";
   let end = colon + 3;
   if (!https && scheme !== "http") throw bad("not http(s)");

@@ -267,7 +267,9 @@ export function createMqttClient(options: MqttOptions): MqttClient {
   function fail(reason: string): void {
     const ended = sock;
     if (!ended) return;
-    sock = undefined;
+    // Packets still waiting for a drain go with the connection: a paused
+    // client would otherwise hold them through the upload round.
+    sock = queue = undefined;
     phase = Phase.Opening;
     stopWaiting();
     ended.end();

@@ -6,7 +6,7 @@
 // Text fields (client id, topics) go out as they are: the wire wants UTF-8
 // (1.5.3) and engine strings are bytes, so the caller keeps them ASCII, which
 // UTF-8 leaves unchanged. The device's are its id, checked at provisioning
-// (protocol/topics.ts), under a fixed prefix. Payloads are binary data.
+// (protocol/topics.ts), under the configured prefix. Payloads are binary data.
 //
 // CONNECT carries no user name or password: devices prove who they are with
 // their TLS client certificate (Mosquitto takes its CN as the user name, AWS

@@ -38,7 +38,6 @@ export const sdCard: FileSystem = {
   makeDir: (path) => {
     fs().mkdirSync(path);
   },
-  // The type argument tells the build that the engine's File answers to
-  // FileReader's names: `close` must never be shortened.
+  // The engine's File is the FileReader (its read and close).
   openReader: (path) => checked<FileReader>(E.openFile(path, "r"), "open " + path),
 };

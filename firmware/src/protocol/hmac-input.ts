@@ -1,7 +1,8 @@
 // The exact bytes a reply's MAC covers. Fixed-order fields joined by "\n",
 // so the device can rebuild them from the parsed reply without canonical
 // JSON. No field can hold a "\n": ids, keys and URLs cannot, and parsing a
-// reply refuses any field that does.
+// reply refuses any field that does; nor can a forged one: a field's "\n"
+// would add a line to a text of fixed line count, so its MAC cannot match.
 //
 // mac = lowercase hex HMAC-SHA256(deviceKey, presignMacInput(device, reply))
 // deviceKey = HMAC-SHA256(masterSecret, DEVICE_KEY_LABEL + deviceId)

@@ -109,13 +109,13 @@ export function createUploader(options: UploaderOptions): Uploader {
     };
     // Every URL of a round is for the same bucket; one for another host
     // would reach the session's host, whose store refuses its signature.
-    const request = (method: string, url: string, headers: HttpRequest["headers"]) =>
-      session.request({ method: method, target: parseUrl(url).target, headers: headers, body: body, chunkSize: chunkSize, keep: 512 });
+    const request = (method: string, url: string, headers: HttpRequest["headers"], data?: BodySource) =>
+      session.request({ method: method, target: parseUrl(url).target, headers: headers, body: data, chunkSize: chunkSize, keep: 512 });
     return new Promise<HttpResponse>((resolve) => {
       body = files.openReader(path) as FileReader & BodySource;
       body.size = size;
       step = "network";
-      resolve(request("PUT", grant.url, grant.headers));
+      resolve(request("PUT", grant.url, grant.headers, body));
     })
       .then((answer) => {
         close();

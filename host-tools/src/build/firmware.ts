@@ -208,9 +208,9 @@ async function shrink(code: string, properties: string[], options: FirmwareBuild
       : {
           reserved,
           // Only names the type checker showed never leave the bundle; quoted
-          // names never. `builtins` lets terser shorten names it would keep
-          // for the browser's DOM (status, body, close, ...), none of which
-          // the engine has.
+          // names never. `builtins` lets terser shorten names on that list
+          // that it would otherwise keep for the browser's DOM (`body`,
+          // `target`, `info`, ...), which the engine does not have.
           // A copy: with keep_quoted, terser adds every quoted name to this
           // list, and the same array as `reserved` would keep locals of
           // those names (`connection`) unshortened.

@@ -43,6 +43,8 @@ describe("parseUrl", () => {
     const cases: [string, string][] = [
       ["ftp://h/x", "not http(s)"],
       ["h/x", "not http(s)"],
+      // No "://" at all: the scheme is empty, not the text less its last byte.
+      ["httpsX", "not http(s)"],
       ["https:///x", "no host"],
       ["https://user:pw@h/x", "bad port"],
       ["https://[::1]:443/x", "bad port"],
