@@ -15,6 +15,7 @@ describe("ferry usage errors", () => {
       ["presigner", "--apply"],
       ["presigner", "--no-such-option"],
       ["build", "--no-such-option"],
+      ["build", "one.ts", "two.ts"],
       ["start", "--devices", "0"],
       ["sim", "phone"],
     ]) {

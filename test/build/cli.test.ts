@@ -38,6 +38,20 @@ describe("ferry build", () => {
     await expect(readFile(out)).rejects.toThrow(/ENOENT/);
   });
 
+  it("keeps every property name with --keep-properties, and shortens the app's own without it", async () => {
+    const entry = join(import.meta.dirname, "../fixtures/firmware/property-names.ts");
+    const shortened = join(scratch, "short.js");
+    const kept = join(scratch, "kept.js");
+    expect((await runBuild([entry, "-o", shortened])).code).toBe(0);
+    expect((await runBuild([entry, "-o", kept, "--keep-properties"])).code).toBe(0);
+    expect(await readFile(shortened, "utf8")).not.toContain("currentTotal");
+    const whole = await readFile(kept, "utf8");
+    expect(whole).toContain(".currentTotal");
+    expect(whole).toContain(".incrementBy(");
+    // Still minified: no layout, short local names.
+    expect(whole.split("\n").length).toBeLessThan(3);
+  });
+
   it("reports type errors with the file and line", async () => {
     const source = join(scratch, "typo.ts");
     await writeFile(source, "const n: number = 'one';\nexport {};\n");

@@ -2,7 +2,7 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFirmware, FirmwareBuildError } from "../../build/firmware.js";
 import { DEFAULT_APP_ENTRY, DEFAULT_BUNDLE } from "../../paths.js";
-import type { Command } from "../command.js";
+import { UsageError, type Command } from "../command.js";
 
 export const command: Command = {
   summary: "compile device TypeScript into one ES5 bundle for Espruino, and gate it",
@@ -16,6 +16,9 @@ Options:
   -o, --out <file>       where to write the bundle (default: dist/firmware/app.js)
       --tsconfig <file>  device tsconfig (default: ferry's firmware/tsconfig.json)
       --readable         keep names and layout readable (larger bundle)
+      --keep-properties  minify, but leave every property name as written: for an
+                         app whose objects cross the bundle's edge in a way the
+                         type checker cannot see (docs/device-code.md, "@wire")
 `,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -25,9 +28,10 @@ Options:
         out: { type: "string", short: "o" },
         tsconfig: { type: "string" },
         readable: { type: "boolean", default: false },
+        "keep-properties": { type: "boolean", default: false },
       },
     });
-    if (positionals.length > 1) throw new Error("give one entry file (the app's main module)");
+    if (positionals.length > 1) throw new UsageError("give one entry file (the app's main module)");
     const entry = positionals[0] ? resolve(positionals[0]) : DEFAULT_APP_ENTRY;
     const outFile = values.out ? resolve(values.out) : DEFAULT_BUNDLE;
     const started = performance.now();
@@ -37,6 +41,7 @@ Options:
         outFile,
         tsconfig: values.tsconfig ? resolve(values.tsconfig) : undefined,
         minify: !values.readable,
+        shortenProperties: values["keep-properties"] ? false : undefined,
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       process.stdout.write(
