@@ -161,7 +161,6 @@ export function shortenableProperties(program: ts.Program): string[] {
     } else if ((ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && isWire(node)) {
       keepType(checker.getTypeAtLocation(node.name));
     } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      for (const argument of node.arguments ?? []) flow(argument, checker.getContextualType(argument));
       // A generic function of the source may move values of its type
       // arguments across the edge (storedRecord<T> keeps a T in Storage).
       const declaration = checker.getResolvedSignature(node)?.getDeclaration();
@@ -172,14 +171,9 @@ export function shortenableProperties(program: ts.Program): string[] {
           if (parameter && parameter.type && mentionsTypeParameter(parameter.type)) keepType(checker.getTypeAtLocation(argument));
         });
       }
-    } else if (ts.isReturnStatement(node) && node.expression) {
-      flow(node.expression, checker.getContextualType(node.expression));
-    } else if (ts.isVariableDeclaration(node) && node.initializer && node.type) {
-      flow(node.initializer, checker.getTypeFromTypeNode(node.type));
     } else if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
+      // A cast is no contextual type: the asserted one is where the value goes.
       flow(node.expression, checker.getTypeFromTypeNode(node.type));
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      flow(node.right, checker.getTypeAtLocation(node.left));
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword) {
       keepType(checker.getTypeAtLocation(node.right));
     } else if (ts.isForInStatement(node)) {
