@@ -56,14 +56,8 @@ export const command: Command = {
   summary: "add an emulated device to the running local stack (`ferry sim device`)",
   usage: USAGE,
   async run(argv) {
-    let options: SimOptions;
-    try {
-      options = parseSimArgs(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`ferry sim: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    // A UsageError reaches main, which prints this usage and exits 2.
+    const options = parseSimArgs(argv);
     const say = (text: string) => process.stdout.write(`${text}\n`);
     const bundle = await appBundle(options, say);
     const stop = stopRequest(options.seconds);

@@ -43,14 +43,8 @@ export const command: Command = {
   summary: "run the whole job locally: broker, S3 store, presigner and three emulated devices (what `npm start` runs)",
   usage: USAGE,
   async run(argv) {
-    let options: { devices: number; seconds?: number; quiet: boolean };
-    try {
-      options = parseStartArgs(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`ferry start: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    // A UsageError reaches main, which prints this usage and exits 2.
+    const options = parseStartArgs(argv);
     const say = (text: string) => process.stdout.write(`${text}\n`);
     const workDir = resolve(DEFAULT_WORK_DIR);
     const running = liveStackState(join(workDir, STATE_FILE_NAME));
